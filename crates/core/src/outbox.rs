@@ -1,0 +1,56 @@
+//! The sync outbox: every change that sync must carry is queued here in the same transaction as the change.
+
+use rusqlite::{Connection, params};
+use uuid::Uuid;
+
+use crate::CoreResult;
+use crate::clock::to_db_time;
+
+/// A change to push to the clinic server.
+#[derive(Debug, Clone)]
+pub struct Mutation<'a> {
+    /// What happened, e.g. `patient.register`.
+    pub name: &'a str,
+    /// Version of this mutation's argument shape.
+    pub v: u32,
+    pub entity: &'a str,
+    pub entity_id: Uuid,
+    pub args: serde_json::Value,
+    /// The row version the change was made on (None for creations).
+    pub base_row_version: Option<i64>,
+    pub authored_by: Option<Uuid>,
+}
+
+/// Queues a mutation. The caller passes its open transaction so the change and its outbox row commit together.
+pub fn record(
+    conn: &Connection,
+    mutation_id: Uuid,
+    at: jiff::Timestamp,
+    m: &Mutation<'_>,
+) -> CoreResult<()> {
+    conn.execute(
+        "INSERT INTO outbox (mutation_id, name, v, entity, entity_id, args, base_row_version, authored_by, authored_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            mutation_id.to_string(),
+            m.name,
+            m.v,
+            m.entity,
+            m.entity_id.to_string(),
+            m.args.to_string(),
+            m.base_row_version,
+            m.authored_by.map(|u| u.to_string()),
+            to_db_time(at),
+        ],
+    )?;
+    Ok(())
+}
+
+/// How many mutations are waiting to be pushed.
+pub fn pending_count(conn: &Connection) -> CoreResult<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM outbox WHERE state = 'pending'",
+        [],
+        |r| r.get(0),
+    )?)
+}

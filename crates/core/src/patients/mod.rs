@@ -1,0 +1,1 @@
+//! Patient registry (in progress).

@@ -1,0 +1,57 @@
+//! Schema migrations: SQL files embedded in the binary, applied in one IMMEDIATE transaction.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::{CoreError, CoreResult, ErrorCode};
+
+/// One schema step, `migrations/local/NNNN_slug.sql`. Never edited once shipped.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every local schema step, in order; a database's `PRAGMA user_version` is the last one applied.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init",
+        sql: include_str!("../../../../migrations/local/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_patient_search",
+        sql: include_str!("../../../../migrations/local/0002_patient_search.sql"),
+    },
+];
+
+pub const LATEST_SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+/// Brings the database up to `target` (normally [`LATEST_SCHEMA_VERSION`]) in one transaction:
+/// either every pending step is applied or none is. A database newer than this program is refused.
+pub fn apply_migrations(conn: &mut Connection, target: u32) -> CoreResult<u32> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > LATEST_SCHEMA_VERSION {
+        return Err(CoreError::new(
+            ErrorCode::Unavailable,
+            format!(
+                "This clinic database was written by a newer version of Clinic Desk (schema {current}; \
+                 this version knows up to {LATEST_SCHEMA_VERSION}). Install the latest Clinic Desk; \
+                 the database was not changed."
+            ),
+        ));
+    }
+    for step in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > current && m.version <= target)
+    {
+        tx.execute_batch(step.sql)
+            .map_err(|e| CoreError::internal(format!("migration {} failed: {e}", step.name)))?;
+        tx.pragma_update(None, "user_version", step.version)?;
+    }
+    let reached: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    tx.commit()?;
+    Ok(reached)
+}

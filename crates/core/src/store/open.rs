@@ -1,0 +1,126 @@
+//! Opening the SQLCipher database: key first, never create over an existing file, then the pragmas.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::DataDir;
+use crate::keys::DatabaseKey;
+use crate::{CoreError, CoreResult, ErrorCode};
+
+/// Opens an existing encrypted database. The file is only read until the key is proven right,
+/// and it is never created: a missing file is reported, not replaced.
+pub fn open_database(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Connection> {
+    let path = dir.db_path();
+    if !path.exists() {
+        return Err(CoreError::not_found(
+            "There is no clinic database in this data folder. Run the first-time setup, or restore a backup.",
+        ));
+    }
+    let conn = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(open_failure)?;
+    unlock(&conn, key)?;
+    apply_pragmas(&conn)?;
+    Ok(conn)
+}
+
+/// Creates a new encrypted database file; refuses if one is already there.
+pub fn create_database(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Connection> {
+    std::fs::create_dir_all(dir.root()).map_err(|e| {
+        CoreError::unavailable(
+            "The data folder could not be created. Check that the disk is writable.",
+        )
+        .with_source(e)
+    })?;
+    if dir.db_files().iter().any(|f| f.exists()) {
+        return Err(CoreError::conflict(
+            "A clinic database already exists in this data folder; it was left untouched. Unlock it instead.",
+        ));
+    }
+    let conn = Connection::open_with_flags(
+        dir.db_path(),
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(open_failure)?;
+    unlock(&conn, key)?;
+    apply_pragmas(&conn)?;
+    Ok(conn)
+}
+
+/// An unencrypted database with the same pragmas, only to measure what encryption costs.
+pub fn open_plaintext_for_benchmark(path: &Path) -> CoreResult<Connection> {
+    let conn = Connection::open(path)?;
+    apply_pragmas(&conn)?;
+    Ok(conn)
+}
+
+/// Gives SQLCipher the key and proves it by reading the schema. A wrong key reads nothing and writes nothing.
+pub(crate) fn unlock(conn: &Connection, key: &DatabaseKey) -> CoreResult<()> {
+    silence_sqlcipher_log(conn);
+    conn.pragma_update(None, "key", key.sqlcipher_literal().as_str())?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(()),
+        Err(e) if is_not_a_database(&e) => Err(key_rejected().with_source(e)),
+        Err(e) if is_corrupt(&e) => Err(corrupt_error().with_source(e)),
+        Err(e) => Err(CoreError::internal(e)),
+    }
+}
+
+/// Pragmas every connection runs with (see DESIGN.md: durability and no plaintext leftovers).
+fn apply_pragmas(conn: &Connection) -> CoreResult<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+/// SQLCipher prints "hmac check failed" to stderr on a wrong key; the error we return says it better.
+fn silence_sqlcipher_log(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
+}
+
+pub(crate) fn is_not_a_database(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+pub(crate) fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+pub(crate) fn key_rejected() -> CoreError {
+    CoreError::new(
+        ErrorCode::KeyRejected,
+        "The clinic database could not be unlocked with this key. The file was left exactly as it was. \
+         Open it with the recovery key from the recovery sheet; if that is refused too, the file may be \
+         damaged: restore the latest backup.",
+    )
+}
+
+pub(crate) fn corrupt_error() -> CoreError {
+    CoreError::new(
+        ErrorCode::Corrupt,
+        "The clinic database is damaged. It has been set aside (not deleted). Restore the latest backup, \
+         and tell your IT support.",
+    )
+}
+
+fn open_failure(e: rusqlite::Error) -> CoreError {
+    CoreError::unavailable("The clinic database file could not be opened. Check that the disk is connected and readable.")
+        .with_source(e)
+}
