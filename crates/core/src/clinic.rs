@@ -55,23 +55,13 @@ impl Clinic {
         keys.save(&key)?;
         let mut conn = store::create_database(dir, &key)?;
         store::apply_migrations(&mut conn, LATEST_SCHEMA_VERSION)?;
-        let device = Device {
-            id: env.ids.new_id(),
-            code: device_code,
-        };
+        let device = Device { id: env.ids.new_id(), code: device_code };
         conn.execute(
             "INSERT INTO device (id, code, created_at) VALUES (?1, ?2, ?3)",
-            rusqlite::params![
-                device.id.to_string(),
-                device.code,
-                to_db_time(env.clock.now())
-            ],
+            rusqlite::params![device.id.to_string(), device.code, to_db_time(env.clock.now())],
         )?;
         let recovery = RecoveryKey::from_database_key(&key);
-        Ok((
-            Clinic::from_parts(dir.clone(), conn, env, device)?,
-            recovery,
-        ))
+        Ok((Clinic::from_parts(dir.clone(), conn, env, device)?, recovery))
     }
 
     /// Normal start: the key comes from the keychain. A missing entry or a refused key leaves the
@@ -116,24 +106,16 @@ impl Clinic {
             other => other?,
         };
         let device = conn
-            .query_row("SELECT id, code FROM device", [], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })
+            .query_row("SELECT id, code FROM device", [], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .optional()?
             .ok_or_else(|| CoreError::internal("database has no device row"))?;
-        let device = Device {
-            id: Uuid::parse_str(&device.0).map_err(CoreError::internal)?,
-            code: device.1,
-        };
+        let device = Device { id: Uuid::parse_str(&device.0).map_err(CoreError::internal)?, code: device.1 };
         Clinic::from_parts(dir.clone(), conn, env, device)
     }
 
     fn from_parts(dir: DataDir, conn: Connection, env: Env, device: Device) -> CoreResult<Clinic> {
-        let idle: Option<u32> = conn
-            .query_row("SELECT idle_lock_minutes FROM clinic LIMIT 1", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let idle: Option<u32> =
+            conn.query_row("SELECT idle_lock_minutes FROM clinic LIMIT 1", [], |r| r.get(0)).optional()?;
         Ok(Clinic {
             dir,
             conn: Mutex::new(conn),
@@ -162,22 +144,13 @@ impl Clinic {
 
     /// Runs `f` with the connection. Keep the closure short: it holds the database for everyone.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> CoreResult<T>) -> CoreResult<T> {
-        let conn = self
-            .conn
-            .lock()
-            .map_err(|_| CoreError::internal("database lock poisoned"))?;
+        let conn = self.conn.lock().map_err(|_| CoreError::internal("database lock poisoned"))?;
         f(&conn)
     }
 
     /// Runs `f` in one IMMEDIATE transaction, committed only if `f` succeeds: a failed operation changes nothing.
-    pub(crate) fn write<T>(
-        &self,
-        f: impl FnOnce(&Transaction<'_>) -> CoreResult<T>,
-    ) -> CoreResult<T> {
-        let mut conn = self
-            .conn
-            .lock()
-            .map_err(|_| CoreError::internal("database lock poisoned"))?;
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        let mut conn = self.conn.lock().map_err(|_| CoreError::internal("database lock poisoned"))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
@@ -198,10 +171,7 @@ impl Clinic {
     /// Direct access to the connection for tests and benchmarks of this crate's internals.
     #[doc(hidden)]
     pub fn with_connection_for_tests<T>(&self, f: impl FnOnce(&Connection) -> T) -> CoreResult<T> {
-        let conn = self
-            .conn
-            .lock()
-            .map_err(|_| CoreError::internal("database lock poisoned"))?;
+        let conn = self.conn.lock().map_err(|_| CoreError::internal("database lock poisoned"))?;
         Ok(f(&conn))
     }
 }

@@ -29,9 +29,7 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(start: Timestamp) -> Arc<Self> {
-        Arc::new(ManualClock {
-            millis: AtomicI64::new(start.as_millisecond()),
-        })
+        Arc::new(ManualClock { millis: AtomicI64::new(start.as_millisecond()) })
     }
 
     pub fn advance_secs(&self, secs: i64) {
@@ -45,8 +43,7 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        Timestamp::from_millisecond(self.millis.load(Ordering::SeqCst))
-            .unwrap_or(Timestamp::UNIX_EPOCH)
+        Timestamp::from_millisecond(self.millis.load(Ordering::SeqCst)).unwrap_or(Timestamp::UNIX_EPOCH)
     }
 }
 
@@ -70,11 +67,7 @@ impl UuidV7 {
 impl IdGenerator for UuidV7 {
     fn new_id(&self) -> Uuid {
         let ms = self.clock.now().as_millisecond().max(0) as u64;
-        let ts = uuid::Timestamp::from_unix(
-            uuid::NoContext,
-            ms / 1000,
-            ((ms % 1000) * 1_000_000) as u32,
-        );
+        let ts = uuid::Timestamp::from_unix(uuid::NoContext, ms / 1000, ((ms % 1000) * 1_000_000) as u32);
         Uuid::new_v7(ts)
     }
 }
@@ -90,18 +83,12 @@ impl Env {
     /// The real clock and UUIDv7 ids.
     pub fn system() -> Self {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        Env {
-            ids: Arc::new(UuidV7::new(clock.clone())),
-            clock,
-        }
+        Env { ids: Arc::new(UuidV7::new(clock.clone())), clock }
     }
 
     /// A given clock with UUIDv7 ids drawn from it.
     pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
-        Env {
-            ids: Arc::new(UuidV7::new(clock.clone())),
-            clock,
-        }
+        Env { ids: Arc::new(UuidV7::new(clock.clone())), clock }
     }
 }
 
@@ -112,6 +99,5 @@ pub fn to_db_time(at: Timestamp) -> String {
 
 /// Parses a stored timestamp.
 pub fn from_db_time(text: &str) -> Result<Timestamp, crate::CoreError> {
-    text.parse::<Timestamp>()
-        .map_err(crate::CoreError::internal)
+    text.parse::<Timestamp>().map_err(crate::CoreError::internal)
 }

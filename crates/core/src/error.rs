@@ -63,19 +63,11 @@ pub type CoreResult<T> = Result<T, CoreError>;
 
 impl CoreError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        CoreError {
-            code,
-            message: message.into(),
-            field: None,
-            source: None,
-        }
+        CoreError { code, message: message.into(), field: None, source: None }
     }
 
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
-        CoreError {
-            field: Some(field.to_owned()),
-            ..Self::new(ErrorCode::Validation, message)
-        }
+        CoreError { field: Some(field.to_owned()), ..Self::new(ErrorCode::Validation, message) }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -106,10 +98,7 @@ impl CoreError {
         }
     }
 
-    pub fn with_source(
-        mut self,
-        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
+    pub fn with_source(mut self, cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         self.source = Some(cause.into());
         self
     }
@@ -132,9 +121,7 @@ impl fmt::Display for CoreError {
 
 impl std::error::Error for CoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

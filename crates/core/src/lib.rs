@@ -12,8 +12,12 @@ pub mod keys;
 pub mod outbox;
 pub mod patients;
 pub mod rbac;
+pub mod recovery_sheet;
 pub mod setup;
 pub mod store;
 
 pub use clinic::{Clinic, DEFAULT_IDLE_LOCK_MINUTES, Device};
 pub use error::{CoreError, CoreResult, ErrorCode};
+
+/// The application identifier; the per-user data folder is named after it (as Tauri names it).
+pub const APP_IDENTIFIER: &str = "org.clinicdesk.desktop";

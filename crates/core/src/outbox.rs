@@ -22,12 +22,7 @@ pub struct Mutation<'a> {
 }
 
 /// Queues a mutation. The caller passes its open transaction so the change and its outbox row commit together.
-pub fn record(
-    conn: &Connection,
-    mutation_id: Uuid,
-    at: jiff::Timestamp,
-    m: &Mutation<'_>,
-) -> CoreResult<()> {
+pub fn record(conn: &Connection, mutation_id: Uuid, at: jiff::Timestamp, m: &Mutation<'_>) -> CoreResult<()> {
     conn.execute(
         "INSERT INTO outbox (mutation_id, name, v, entity, entity_id, args, base_row_version, authored_by, authored_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -48,9 +43,5 @@ pub fn record(
 
 /// How many mutations are waiting to be pushed.
 pub fn pending_count(conn: &Connection) -> CoreResult<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM outbox WHERE state = 'pending'",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row("SELECT count(*) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?)
 }

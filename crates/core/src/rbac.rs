@@ -16,13 +16,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Administrator,
-        Role::Doctor,
-        Role::Nurse,
-        Role::Receptionist,
-        Role::BillingClerk,
-    ];
+    pub const ALL: [Role; 5] = [Role::Administrator, Role::Doctor, Role::Nurse, Role::Receptionist, Role::BillingClerk];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -63,13 +57,7 @@ impl Role {
             ),
             Role::Doctor | Role::Nurse => matches!(
                 permission,
-                PatientRead
-                    | PatientWrite
-                    | ChartRead
-                    | ChartWrite
-                    | AppointmentRead
-                    | AppointmentWrite
-                    | InvoiceRead
+                PatientRead | PatientWrite | ChartRead | ChartWrite | AppointmentRead | AppointmentWrite | InvoiceRead
             ),
             Role::Receptionist => matches!(
                 permission,

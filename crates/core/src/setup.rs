@@ -73,9 +73,7 @@ pub struct FirstAdministrator {
 pub(crate) fn validate_code(field: &str, code: &str) -> CoreResult<String> {
     let code = code.trim().to_uppercase();
     let ok = (1..=10).contains(&code.len())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
     if !ok || code.starts_with('-') || code.ends_with('-') {
         return Err(CoreError::validation(
             field,
@@ -89,10 +87,7 @@ pub(crate) fn validate_code(field: &str, code: &str) -> CoreResult<String> {
 fn validate(settings: &ClinicSettings) -> CoreResult<ClinicSettings> {
     let name = settings.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(CoreError::validation(
-            "name",
-            "Enter the clinic's name (at most 200 characters).",
-        ));
+        return Err(CoreError::validation("name", "Enter the clinic's name (at most 200 characters)."));
     }
     let time_zone = settings.time_zone.trim();
     if jiff::tz::TimeZone::get(time_zone).is_err() {
@@ -103,16 +98,10 @@ fn validate(settings: &ClinicSettings) -> CoreResult<ClinicSettings> {
     }
     let currency = settings.currency.trim().to_uppercase();
     if iso_currency::Currency::from_code(&currency).is_none() {
-        return Err(CoreError::validation(
-            "currency",
-            "Use a three-letter ISO currency code, e.g. EUR, USD or KES.",
-        ));
+        return Err(CoreError::validation("currency", "Use a three-letter ISO currency code, e.g. EUR, USD or KES."));
     }
     if !(1..=480).contains(&settings.idle_lock_minutes) {
-        return Err(CoreError::validation(
-            "idle_lock_minutes",
-            "Lock after between 1 and 480 minutes of inactivity.",
-        ));
+        return Err(CoreError::validation("idle_lock_minutes", "Lock after between 1 and 480 minutes of inactivity."));
     }
     Ok(ClinicSettings {
         name: name.to_owned(),
@@ -128,16 +117,11 @@ fn validate(settings: &ClinicSettings) -> CoreResult<ClinicSettings> {
 
 /// Whether first-run setup has been done.
 pub fn is_set_up(clinic: &Clinic) -> CoreResult<bool> {
-    clinic
-        .read(|conn| Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM clinic)", [], |r| r.get(0))?))
+    clinic.read(|conn| Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM clinic)", [], |r| r.get(0))?))
 }
 
 /// First-run setup: the clinic and its first administrator, in one transaction. Only once.
-pub fn initialize(
-    clinic: &Clinic,
-    settings: &ClinicSettings,
-    admin: &FirstAdministrator,
-) -> CoreResult<StaffMember> {
+pub fn initialize(clinic: &Clinic, settings: &ClinicSettings, admin: &FirstAdministrator) -> CoreResult<StaffMember> {
     let settings = validate(settings)?;
     let member = clinic.write(|tx| {
         if tx.query_row("SELECT EXISTS (SELECT 1 FROM clinic)", [], |r| r.get::<_, bool>(0))? {
@@ -172,10 +156,7 @@ pub fn initialize(
         clinic.audit_in(tx, &AuditEvent::new(AuditAction::ClinicSetup, AuditOutcome::Success).by(member.id, &member.username).on("clinic", clinic_id))?;
         Ok(member)
     })?;
-    clinic.idle_lock_minutes.store(
-        settings.idle_lock_minutes,
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    clinic.idle_lock_minutes.store(settings.idle_lock_minutes, std::sync::atomic::Ordering::Relaxed);
     Ok(member)
 }
 
@@ -225,18 +206,7 @@ fn read_settings(conn: &Connection) -> CoreResult<(Uuid, i64, ClinicSettings)> {
         )
         .optional()?
         .ok_or_else(|| CoreError::not_found("This clinic is not set up yet. Run the first-time setup."))?;
-    let (
-        id,
-        version,
-        name,
-        code,
-        address,
-        time_zone,
-        currency,
-        invoice_prefix,
-        date_format,
-        idle_lock_minutes,
-    ) = row;
+    let (id, version, name, code, address, time_zone, currency, invoice_prefix, date_format, idle_lock_minutes) = row;
     Ok((
         Uuid::parse_str(&id).map_err(CoreError::internal)?,
         version,
@@ -265,11 +235,7 @@ pub(crate) fn settings_internal(conn: &Connection) -> CoreResult<ClinicSettings>
 }
 
 /// Changes the clinic's settings (administrators only). The audit entry names the changed fields, not their values.
-pub fn update_settings(
-    clinic: &Clinic,
-    session: SessionId,
-    new: &ClinicSettings,
-) -> CoreResult<ClinicSettings> {
+pub fn update_settings(clinic: &Clinic, session: SessionId, new: &ClinicSettings) -> CoreResult<ClinicSettings> {
     let actor = clinic.authorize(session, Permission::SettingsManage)?;
     let new = validate(new)?;
     let saved = clinic.write(|tx| {
@@ -316,9 +282,6 @@ pub fn update_settings(
         clinic.audit_in(tx, &actor.event(AuditAction::SettingsUpdate, AuditOutcome::Success).on("clinic", id).detail(&detail))?;
         Ok(new.clone())
     })?;
-    clinic.idle_lock_minutes.store(
-        saved.idle_lock_minutes,
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    clinic.idle_lock_minutes.store(saved.idle_lock_minutes, std::sync::atomic::Ordering::Relaxed);
     Ok(saved)
 }

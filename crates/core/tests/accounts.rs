@@ -34,10 +34,7 @@ fn setup_rejects_bad_settings_field_by_field() {
     let t = TestClinic::new();
     let cases: Vec<(&str, Box<dyn Fn(&mut setup::ClinicSettings)>)> = vec![
         ("name", Box::new(|s| s.name = "  ".into())),
-        (
-            "time_zone",
-            Box::new(|s| s.time_zone = "Mars/Olympus".into()),
-        ),
+        ("time_zone", Box::new(|s| s.time_zone = "Mars/Olympus".into())),
         ("currency", Box::new(|s| s.currency = "XYZ".into())),
         ("code", Box::new(|s| s.code = "has space".into())),
         ("idle_lock_minutes", Box::new(|s| s.idle_lock_minutes = 0)),
@@ -49,19 +46,14 @@ fn setup_rejects_bad_settings_field_by_field() {
         assert_eq!(err.code, ErrorCode::Validation, "{field}");
         assert_eq!(err.field.as_deref(), Some(field));
     }
-    assert_eq!(
-        setup::settings(&t.clinic, t.admin).expect("settings"),
-        common::settings(),
-        "nothing changed"
-    );
+    assert_eq!(setup::settings(&t.clinic, t.admin).expect("settings"), common::settings(), "nothing changed");
 }
 
 #[test]
 fn unknown_and_known_user_names_get_the_same_answer() {
     let t = TestClinic::new();
     let unknown = accounts::login(&t.clinic, "nobody", "whatever password").expect_err("unknown");
-    let wrong =
-        accounts::login(&t.clinic, "admin", "wrong password here").expect_err("wrong password");
+    let wrong = accounts::login(&t.clinic, "admin", "wrong password here").expect_err("wrong password");
     assert_eq!(unknown.code, ErrorCode::Unauthenticated);
     assert_eq!(unknown.code, wrong.code);
     assert_eq!(unknown.message, wrong.message);
@@ -76,45 +68,20 @@ fn repeated_failures_block_sign_in_even_after_a_restart() {
     }
     let t = {
         // Reopen without signing in (the admin is blocked).
-        let common::TestClinic {
-            dir,
-            data,
-            keys,
-            clock,
-            clinic,
-            recovery,
-            admin,
-        } = t;
+        let common::TestClinic { dir, data, keys, clock, clinic, recovery, admin } = t;
         drop(clinic);
-        let clinic = clinic_core::Clinic::unlock(
-            &data,
-            &keys,
-            clinic_core::clock::Env::with_clock(clock.clone()),
-        )
-        .expect("reopen");
-        common::TestClinic {
-            dir,
-            data,
-            keys,
-            clock,
-            clinic,
-            recovery,
-            admin,
-        }
+        let clinic = clinic_core::Clinic::unlock(&data, &keys, clinic_core::clock::Env::with_clock(clock.clone()))
+            .expect("reopen");
+        common::TestClinic { dir, data, keys, clock, clinic, recovery, admin }
     };
-    let blocked = accounts::login(&t.clinic, "admin", ADMIN_PASSWORD)
-        .expect_err("blocked even with the right password");
+    let blocked =
+        accounts::login(&t.clinic, "admin", ADMIN_PASSWORD).expect_err("blocked even with the right password");
     assert_eq!(blocked.code, ErrorCode::Throttled);
     // Unknown names are throttled the same way.
     for _ in 0..5 {
         accounts::login(&t.clinic, "ghost", "wrong password here").expect_err("unknown");
     }
-    assert_eq!(
-        accounts::login(&t.clinic, "ghost", "wrong password here")
-            .expect_err("x")
-            .code,
-        ErrorCode::Throttled
-    );
+    assert_eq!(accounts::login(&t.clinic, "ghost", "wrong password here").expect_err("x").code, ErrorCode::Throttled);
 
     t.clock.advance_secs(31);
     accounts::login(&t.clinic, "admin", ADMIN_PASSWORD).expect("allowed after the delay");
@@ -130,9 +97,7 @@ fn the_delay_grows_with_each_further_failure() {
     accounts::login(&t.clinic, "admin", "wrong password here").expect_err("sixth failure");
     t.clock.advance_secs(31);
     assert_eq!(
-        accounts::login(&t.clinic, "admin", ADMIN_PASSWORD)
-            .expect_err("still blocked: the delay doubled")
-            .code,
+        accounts::login(&t.clinic, "admin", ADMIN_PASSWORD).expect_err("still blocked: the delay doubled").code,
         ErrorCode::Throttled
     );
     t.clock.advance_secs(30);
@@ -145,26 +110,17 @@ fn idle_sessions_lock_and_unlock_with_the_password() {
     t.clock.advance_secs(14 * 60);
     accounts::list_staff(&t.clinic, t.admin).expect("still active after 14 minutes");
     t.clock.advance_secs(15 * 60);
-    let locked =
-        accounts::list_staff(&t.clinic, t.admin).expect_err("locked after 15 idle minutes");
+    let locked = accounts::list_staff(&t.clinic, t.admin).expect_err("locked after 15 idle minutes");
     assert_eq!(locked.code, ErrorCode::Locked);
     assert_eq!(
-        accounts::unlock(&t.clinic, t.admin, "wrong password here")
-            .expect_err("wrong")
-            .code,
+        accounts::unlock(&t.clinic, t.admin, "wrong password here").expect_err("wrong").code,
         ErrorCode::Unauthenticated
     );
     accounts::unlock(&t.clinic, t.admin, ADMIN_PASSWORD).expect("unlock");
     accounts::list_staff(&t.clinic, t.admin).expect("works again");
-    let locks = audit::list(
-        &t.clinic,
-        t.admin,
-        &AuditFilter {
-            action: Some(AuditAction::SessionLock),
-            ..Default::default()
-        },
-    )
-    .expect("audit");
+    let locks =
+        audit::list(&t.clinic, t.admin, &AuditFilter { action: Some(AuditAction::SessionLock), ..Default::default() })
+            .expect("audit");
     assert_eq!(locks.len(), 1);
     assert_eq!(locks[0].detail, "idle");
 }
@@ -176,12 +132,7 @@ fn the_idle_limit_follows_the_clinic_setting() {
     s.idle_lock_minutes = 5;
     setup::update_settings(&t.clinic, t.admin, &s).expect("update");
     t.clock.advance_secs(5 * 60);
-    assert_eq!(
-        accounts::list_staff(&t.clinic, t.admin)
-            .expect_err("locked")
-            .code,
-        ErrorCode::Locked
-    );
+    assert_eq!(accounts::list_staff(&t.clinic, t.admin).expect_err("locked").code, ErrorCode::Locked);
 }
 
 #[test]
@@ -189,17 +140,10 @@ fn deactivation_ends_sessions_and_blocks_sign_in() {
     let t = TestClinic::new();
     let nurse = t.sign_in_as(Role::Nurse);
     let members = accounts::list_staff(&t.clinic, t.admin).expect("list");
-    let nurse_member = members
-        .iter()
-        .find(|m| m.role == Role::Nurse)
-        .expect("nurse");
+    let nurse_member = members.iter().find(|m| m.role == Role::Nurse).expect("nurse");
     accounts::deactivate_staff(&t.clinic, t.admin, nurse_member.id).expect("deactivate");
-    assert_eq!(
-        t.clinic.touch(nurse).expect_err("session ended").code,
-        ErrorCode::Unauthenticated
-    );
-    let e = accounts::login(&t.clinic, &nurse_member.username, STAFF_PASSWORD)
-        .expect_err("deactivated");
+    assert_eq!(t.clinic.touch(nurse).expect_err("session ended").code, ErrorCode::Unauthenticated);
+    let e = accounts::login(&t.clinic, &nurse_member.username, STAFF_PASSWORD).expect_err("deactivated");
     assert_eq!(e.code, ErrorCode::Forbidden);
     accounts::reactivate_staff(&t.clinic, t.admin, nurse_member.id).expect("reactivate");
     accounts::login(&t.clinic, &nurse_member.username, STAFF_PASSWORD).expect("back");
@@ -210,15 +154,11 @@ fn the_last_administrator_cannot_be_demoted_or_deactivated() {
     let t = TestClinic::new();
     let admin_id = accounts::list_staff(&t.clinic, t.admin).expect("list")[0].id;
     assert_eq!(
-        accounts::change_role(&t.clinic, t.admin, admin_id, Role::Doctor)
-            .expect_err("last admin")
-            .code,
+        accounts::change_role(&t.clinic, t.admin, admin_id, Role::Doctor).expect_err("last admin").code,
         ErrorCode::Conflict
     );
     assert_eq!(
-        accounts::deactivate_staff(&t.clinic, t.admin, admin_id)
-            .expect_err("last admin")
-            .code,
+        accounts::deactivate_staff(&t.clinic, t.admin, admin_id).expect_err("last admin").code,
         ErrorCode::Conflict
     );
 }
@@ -246,58 +186,17 @@ fn staff_input_is_validated_with_field_errors() {
         password: STAFF_PASSWORD.into(),
     };
     let cases = [
-        (
-            "username",
-            NewStaff {
-                username: "a b".into(),
-                ..base.clone()
-            },
-        ),
-        (
-            "username",
-            NewStaff {
-                username: "ADMIN".into(),
-                ..base.clone()
-            },
-        ),
-        (
-            "display_name",
-            NewStaff {
-                display_name: " ".into(),
-                ..base.clone()
-            },
-        ),
-        (
-            "password",
-            NewStaff {
-                password: "short".into(),
-                ..base.clone()
-            },
-        ),
-        (
-            "password",
-            NewStaff {
-                password: "password123".into(),
-                ..base.clone()
-            },
-        ),
+        ("username", NewStaff { username: "a b".into(), ..base.clone() }),
+        ("username", NewStaff { username: "ADMIN".into(), ..base.clone() }),
+        ("display_name", NewStaff { display_name: " ".into(), ..base.clone() }),
+        ("password", NewStaff { password: "short".into(), ..base.clone() }),
+        ("password", NewStaff { password: "password123".into(), ..base.clone() }),
     ];
     for (field, new) in cases {
         let e = accounts::create_staff(&t.clinic, t.admin, &new).expect_err(field);
-        assert_eq!(
-            (e.code, e.field.as_deref()),
-            (ErrorCode::Validation, Some(field)),
-            "{}",
-            e.message
-        );
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Validation, Some(field)), "{}", e.message);
     }
-    assert_eq!(
-        accounts::list_staff(&t.clinic, t.admin)
-            .expect("list")
-            .len(),
-        1,
-        "nothing was created"
-    );
+    assert_eq!(accounts::list_staff(&t.clinic, t.admin).expect("list").len(), 1, "nothing was created");
 }
 
 #[test]
@@ -310,28 +209,14 @@ fn password_reset_forces_a_change_and_own_change_needs_the_current_password() {
         .find(|m| m.role == Role::Doctor)
         .expect("d");
     accounts::reset_password(&t.clinic, t.admin, member.id, "temporary pass 42").expect("reset");
-    assert_eq!(
-        t.clinic.touch(session).expect_err("sessions ended").code,
-        ErrorCode::Unauthenticated
-    );
+    assert_eq!(t.clinic.touch(session).expect_err("sessions ended").code, ErrorCode::Unauthenticated);
     let info = accounts::login(&t.clinic, &member.username, "temporary pass 42").expect("login");
     assert!(info.must_change_password);
-    let e = accounts::change_own_password(
-        &t.clinic,
-        info.session_id,
-        "not it at all",
-        "my new pass phrase",
-    )
-    .expect_err("wrong current");
+    let e = accounts::change_own_password(&t.clinic, info.session_id, "not it at all", "my new pass phrase")
+        .expect_err("wrong current");
     assert_eq!(e.field.as_deref(), Some("current_password"));
-    accounts::change_own_password(
-        &t.clinic,
-        info.session_id,
-        "temporary pass 42",
-        "my new pass phrase",
-    )
-    .expect("change");
-    let info =
-        accounts::login(&t.clinic, &member.username, "my new pass phrase").expect("login with new");
+    accounts::change_own_password(&t.clinic, info.session_id, "temporary pass 42", "my new pass phrase")
+        .expect("change");
+    let info = accounts::login(&t.clinic, &member.username, "my new pass phrase").expect("login with new");
     assert!(!info.must_change_password);
 }

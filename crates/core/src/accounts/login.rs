@@ -39,18 +39,12 @@ pub(crate) fn username_key(username: &str) -> String {
 }
 
 fn wrong_credentials() -> CoreError {
-    CoreError::new(
-        ErrorCode::Unauthenticated,
-        "The user name or password is not right. Check them and try again.",
-    )
+    CoreError::new(ErrorCode::Unauthenticated, "The user name or password is not right. Check them and try again.")
 }
 
 fn throttled(wait_secs: i64) -> CoreError {
-    let wait = if wait_secs >= 120 {
-        format!("{} minutes", (wait_secs + 59) / 60)
-    } else {
-        format!("{wait_secs} seconds")
-    };
+    let wait =
+        if wait_secs >= 120 { format!("{} minutes", (wait_secs + 59) / 60) } else { format!("{wait_secs} seconds") };
     CoreError::new(
         ErrorCode::Throttled,
         format!("Too many unsuccessful sign-ins with this user name. Wait {wait}, then try again."),
@@ -86,30 +80,24 @@ fn find_staff(conn: &Connection, key: &str) -> CoreResult<Option<StaffLogin>> {
             },
         )
         .optional()?;
-    row.map(
-        |(id, username, display_name, role, password_hash, active, must_change_password)| {
-            Ok(StaffLogin {
-                id: Uuid::parse_str(&id).map_err(CoreError::internal)?,
-                username,
-                display_name,
-                role: Role::parse(&role)?,
-                password_hash,
-                active,
-                must_change_password,
-            })
-        },
-    )
+    row.map(|(id, username, display_name, role, password_hash, active, must_change_password)| {
+        Ok(StaffLogin {
+            id: Uuid::parse_str(&id).map_err(CoreError::internal)?,
+            username,
+            display_name,
+            role: Role::parse(&role)?,
+            password_hash,
+            active,
+            must_change_password,
+        })
+    })
     .transpose()
 }
 
 /// Seconds still to wait before this user name may try again, if any.
 fn remaining_block(conn: &Connection, key: &str, now: Timestamp) -> CoreResult<Option<i64>> {
     let blocked_until: Option<Option<String>> = conn
-        .query_row(
-            "SELECT blocked_until FROM login_throttle WHERE username_key = ?1",
-            [key],
-            |r| r.get(0),
-        )
+        .query_row("SELECT blocked_until FROM login_throttle WHERE username_key = ?1", [key], |r| r.get(0))
         .optional()?;
     match blocked_until.flatten() {
         Some(text) => {
@@ -124,23 +112,14 @@ fn remaining_block(conn: &Connection, key: &str, now: Timestamp) -> CoreResult<O
 /// Counts a failure; from the fifth on, blocks further attempts for a doubling delay.
 fn record_failure(conn: &Connection, key: &str, now: Timestamp) -> CoreResult<()> {
     let count: i64 = conn
-        .query_row(
-            "SELECT failed_count FROM login_throttle WHERE username_key = ?1",
-            [key],
-            |r| r.get(0),
-        )
+        .query_row("SELECT failed_count FROM login_throttle WHERE username_key = ?1", [key], |r| r.get(0))
         .optional()?
         .unwrap_or(0)
         + 1;
     let blocked_until = (count >= FREE_ATTEMPTS).then(|| {
         let doublings = u32::try_from((count - FREE_ATTEMPTS).min(16)).unwrap_or(16);
-        let delay = FIRST_DELAY_SECS
-            .saturating_mul(1 << doublings)
-            .min(MAX_DELAY_SECS);
-        to_db_time(
-            now.saturating_add(SignedDuration::from_secs(delay))
-                .unwrap_or(now),
-        )
+        let delay = FIRST_DELAY_SECS.saturating_mul(1 << doublings).min(MAX_DELAY_SECS);
+        to_db_time(now.saturating_add(SignedDuration::from_secs(delay)).unwrap_or(now))
     });
     conn.execute(
         "INSERT INTO login_throttle (username_key, failed_count, last_failed_at, blocked_until)
@@ -164,8 +143,7 @@ pub fn login(clinic: &Clinic, username: &str, password_text: &str) -> CoreResult
     let staff = clinic.read(|conn| find_staff(conn, &key))?;
     if let Some(wait) = clinic.read(|conn| remaining_block(conn, &key, now))? {
         clinic.write(|tx| {
-            let mut event =
-                AuditEvent::new(AuditAction::Login, AuditOutcome::Denied).detail("throttled");
+            let mut event = AuditEvent::new(AuditAction::Login, AuditOutcome::Denied).detail("throttled");
             if let Some(s) = &staff {
                 event = event.by(s.id, &s.username);
             }
@@ -173,10 +151,7 @@ pub fn login(clinic: &Clinic, username: &str, password_text: &str) -> CoreResult
         })?;
         return Err(throttled(wait));
     }
-    let hash = staff
-        .as_ref()
-        .map(|s| s.password_hash.as_str())
-        .unwrap_or_else(|| password::decoy_hash());
+    let hash = staff.as_ref().map(|s| s.password_hash.as_str()).unwrap_or_else(|| password::decoy_hash());
     let matches = password::verify(password_text, hash) && staff.is_some();
     let Some(staff) = staff.filter(|_| matches) else {
         let known = clinic.read(|conn| find_staff(conn, &key))?;
@@ -186,8 +161,7 @@ pub fn login(clinic: &Clinic, username: &str, password_text: &str) -> CoreResult
                 Some(s) => AuditEvent::new(AuditAction::Login, AuditOutcome::Failure)
                     .by(s.id, &s.username)
                     .detail("wrong password"),
-                None => AuditEvent::new(AuditAction::Login, AuditOutcome::Failure)
-                    .detail("unknown user name"),
+                None => AuditEvent::new(AuditAction::Login, AuditOutcome::Failure).detail("unknown user name"),
             };
             clinic.audit_in(tx, &event)
         })?;
@@ -199,54 +173,34 @@ pub fn login(clinic: &Clinic, username: &str, password_text: &str) -> CoreResult
                 .by(staff.id, &staff.username)
                 .detail("deactivated"),
         )?;
-        return Err(CoreError::forbidden(
-            "This account has been deactivated. Ask an administrator to reactivate it.",
-        ));
+        return Err(CoreError::forbidden("This account has been deactivated. Ask an administrator to reactivate it."));
     }
-    let rehash = if password::needs_rehash(&staff.password_hash) {
-        Some(password::hash(password_text)?)
-    } else {
-        None
-    };
+    let rehash = if password::needs_rehash(&staff.password_hash) { Some(password::hash(password_text)?) } else { None };
     let session_id = SessionId(clinic.env.ids.new_id());
     clinic.write(|tx| {
         tx.execute("DELETE FROM login_throttle WHERE username_key = ?1", [&key])?;
         if let Some(new_hash) = &rehash {
-            tx.execute(
-                "UPDATE staff SET password_hash = ?1 WHERE id = ?2",
-                params![new_hash, staff.id.to_string()],
-            )?;
+            tx.execute("UPDATE staff SET password_hash = ?1 WHERE id = ?2", params![new_hash, staff.id.to_string()])?;
         }
-        clinic.audit_in(
-            tx,
-            &AuditEvent::new(AuditAction::Login, AuditOutcome::Success)
-                .by(staff.id, &staff.username),
-        )
+        clinic.audit_in(tx, &AuditEvent::new(AuditAction::Login, AuditOutcome::Success).by(staff.id, &staff.username))
     })?;
-    clinic
-        .sessions
-        .lock()
-        .map_err(|_| CoreError::internal("session table poisoned"))?
-        .insert(
-            session_id,
-            SessionState {
-                staff_id: staff.id,
-                username: staff.username.clone(),
-                role: staff.role,
-                last_active: now,
-                locked: false,
-            },
-        );
+    clinic.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?.insert(
+        session_id,
+        SessionState {
+            staff_id: staff.id,
+            username: staff.username.clone(),
+            role: staff.role,
+            last_active: now,
+            locked: false,
+        },
+    );
     Ok(SessionInfo {
         session_id,
         staff_id: staff.id,
         username: staff.username,
         display_name: staff.display_name,
         role: staff.role,
-        permissions: Permission::ALL
-            .into_iter()
-            .filter(|p| staff.role.can(*p))
-            .collect(),
+        permissions: Permission::ALL.into_iter().filter(|p| staff.role.can(*p)).collect(),
         must_change_password: staff.must_change_password,
         idle_lock_minutes: clinic.idle_lock_minutes(),
     })
@@ -254,33 +208,21 @@ pub fn login(clinic: &Clinic, username: &str, password_text: &str) -> CoreResult
 
 /// Signs out and forgets the session.
 pub fn logout(clinic: &Clinic, session: SessionId) -> CoreResult<()> {
-    let state = clinic
-        .sessions
-        .lock()
-        .map_err(|_| CoreError::internal("session table poisoned"))?
-        .remove(session);
+    let state = clinic.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?.remove(session);
     let state = state.ok_or_else(session_ended)?;
-    clinic.audit_alone(
-        &AuditEvent::new(AuditAction::Logout, AuditOutcome::Success)
-            .by(state.staff_id, &state.username),
-    )
+    clinic.audit_alone(&AuditEvent::new(AuditAction::Logout, AuditOutcome::Success).by(state.staff_id, &state.username))
 }
 
 /// Locks the session now (the person steps away); unlocking asks for the password.
 pub fn lock(clinic: &Clinic, session: SessionId) -> CoreResult<()> {
     let (staff_id, username) = {
-        let mut table = clinic
-            .sessions
-            .lock()
-            .map_err(|_| CoreError::internal("session table poisoned"))?;
+        let mut table = clinic.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?;
         let state = table.get_mut(session).ok_or_else(session_ended)?;
         state.locked = true;
         (state.staff_id, state.username.clone())
     };
     clinic.audit_alone(
-        &AuditEvent::new(AuditAction::SessionLock, AuditOutcome::Success)
-            .by(staff_id, &username)
-            .detail("manual"),
+        &AuditEvent::new(AuditAction::SessionLock, AuditOutcome::Success).by(staff_id, &username).detail("manual"),
     )
 }
 
@@ -290,10 +232,7 @@ pub fn unlock(clinic: &Clinic, session: SessionId, password_text: &str) -> CoreR
         return Err(CoreError::validation("password", "Enter your password."));
     }
     let (staff_id, username) = {
-        let mut table = clinic
-            .sessions
-            .lock()
-            .map_err(|_| CoreError::internal("session table poisoned"))?;
+        let mut table = clinic.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?;
         let state = table.get_mut(session).ok_or_else(session_ended)?;
         (state.staff_id, state.username.clone())
     };
@@ -302,15 +241,9 @@ pub fn unlock(clinic: &Clinic, session: SessionId, password_text: &str) -> CoreR
     if let Some(wait) = clinic.read(|conn| remaining_block(conn, &key, now))? {
         return Err(throttled(wait));
     }
-    let staff = clinic
-        .read(|conn| find_staff(conn, &key))?
-        .filter(|s| s.id == staff_id && s.active);
+    let staff = clinic.read(|conn| find_staff(conn, &key))?.filter(|s| s.id == staff_id && s.active);
     let Some(staff) = staff else {
-        clinic
-            .sessions
-            .lock()
-            .map_err(|_| CoreError::internal("session table poisoned"))?
-            .remove(session);
+        clinic.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?.remove(session);
         return Err(session_ended());
     };
     if !password::verify(password_text, &staff.password_hash) {
@@ -318,27 +251,16 @@ pub fn unlock(clinic: &Clinic, session: SessionId, password_text: &str) -> CoreR
             record_failure(tx, &key, now)?;
             clinic.audit_in(
                 tx,
-                &AuditEvent::new(AuditAction::SessionUnlock, AuditOutcome::Failure)
-                    .by(staff_id, &username),
+                &AuditEvent::new(AuditAction::SessionUnlock, AuditOutcome::Failure).by(staff_id, &username),
             )
         })?;
-        return Err(CoreError::new(
-            ErrorCode::Unauthenticated,
-            "That password is not right. Try again.",
-        ));
+        return Err(CoreError::new(ErrorCode::Unauthenticated, "That password is not right. Try again."));
     }
     clinic.write(|tx| {
         tx.execute("DELETE FROM login_throttle WHERE username_key = ?1", [&key])?;
-        clinic.audit_in(
-            tx,
-            &AuditEvent::new(AuditAction::SessionUnlock, AuditOutcome::Success)
-                .by(staff_id, &username),
-        )
+        clinic.audit_in(tx, &AuditEvent::new(AuditAction::SessionUnlock, AuditOutcome::Success).by(staff_id, &username))
     })?;
-    let mut table = clinic
-        .sessions
-        .lock()
-        .map_err(|_| CoreError::internal("session table poisoned"))?;
+    let mut table = clinic.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?;
     let state = table.get_mut(session).ok_or_else(session_ended)?;
     state.locked = false;
     state.last_active = now;

@@ -8,6 +8,6 @@ pub mod staff;
 pub use login::{SessionInfo, lock, login, logout, unlock};
 pub use sessions::SessionId;
 pub use staff::{
-    NewStaff, StaffMember, change_own_password, change_role, create_staff, deactivate_staff,
-    list_staff, reactivate_staff, reset_password,
+    NewStaff, StaffMember, change_own_password, change_role, create_staff, deactivate_staff, list_staff,
+    reactivate_staff, reset_password,
 };

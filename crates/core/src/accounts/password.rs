@@ -15,8 +15,7 @@ const PASSES: u32 = 2;
 const LANES: u32 = 1;
 
 fn hasher() -> CoreResult<Argon2<'static>> {
-    let params = Params::new(MEMORY_KIB, PASSES, LANES, None)
-        .map_err(|e| CoreError::internal(e.to_string()))?;
+    let params = Params::new(MEMORY_KIB, PASSES, LANES, None).map_err(|e| CoreError::internal(e.to_string()))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -50,9 +49,7 @@ pub fn check_policy(field: &str, password: &str) -> CoreResult<()> {
 
 /// Hashes a password to a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) with a fresh random salt.
 pub fn hash(password: &str) -> CoreResult<String> {
-    let hashed = hasher()?
-        .hash_password(password.as_bytes())
-        .map_err(|e| CoreError::internal(e.to_string()))?;
+    let hashed = hasher()?.hash_password(password.as_bytes()).map_err(|e| CoreError::internal(e.to_string()))?;
     Ok(hashed.to_string())
 }
 
@@ -99,47 +96,22 @@ mod tests {
 
     #[test]
     fn weaker_hashes_are_flagged_for_rehash() {
-        let weak = Argon2::new(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            Params::new(4096, 1, 1, None).expect("params"),
-        )
-        .hash_password(b"some long password")
-        .expect("hash")
-        .to_string();
-        assert!(
-            verify("some long password", &weak),
-            "old hashes still verify"
-        );
+        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(4096, 1, 1, None).expect("params"))
+            .hash_password(b"some long password")
+            .expect("hash")
+            .to_string();
+        assert!(verify("some long password", &weak), "old hashes still verify");
         assert!(needs_rehash(&weak));
         assert!(needs_rehash("not a phc string"));
     }
 
     #[test]
     fn policy_is_length_and_common_list_only() {
-        assert_eq!(
-            check_policy("password", "short")
-                .expect_err("short")
-                .field
-                .as_deref(),
-            Some("password")
-        );
-        assert!(
-            check_policy("password", "password1").is_err(),
-            "common password"
-        );
-        assert!(
-            check_policy("password", "PASSWORD1").is_err(),
-            "common password in capitals"
-        );
+        assert_eq!(check_policy("password", "short").expect_err("short").field.as_deref(), Some("password"));
+        assert!(check_policy("password", "password1").is_err(), "common password");
+        assert!(check_policy("password", "PASSWORD1").is_err(), "common password in capitals");
         assert!(check_policy("password", &"x".repeat(129)).is_err());
-        assert!(
-            check_policy("password", &"ab".repeat(32)).is_ok(),
-            "64 characters allowed"
-        );
-        assert!(
-            check_policy("password", "quiet river lamp").is_ok(),
-            "no composition rules"
-        );
+        assert!(check_policy("password", &"ab".repeat(32)).is_ok(), "64 characters allowed");
+        assert!(check_policy("password", "quiet river lamp").is_ok(), "no composition rules");
     }
 }

@@ -52,10 +52,7 @@ impl SessionTable {
 
     /// Changes the role of a signed-in member of staff, so a role change applies at once.
     pub fn set_role_for(&mut self, staff_id: Uuid, role: Role) {
-        self.sessions
-            .values_mut()
-            .filter(|s| s.staff_id == staff_id)
-            .for_each(|s| s.role = role);
+        self.sessions.values_mut().filter(|s| s.staff_id == staff_id).for_each(|s| s.role = role);
     }
 }
 
@@ -76,17 +73,11 @@ impl Actor {
 }
 
 pub(crate) fn session_ended() -> CoreError {
-    CoreError::new(
-        ErrorCode::Unauthenticated,
-        "Your session has ended. Sign in again.",
-    )
+    CoreError::new(ErrorCode::Unauthenticated, "Your session has ended. Sign in again.")
 }
 
 pub(crate) fn session_locked() -> CoreError {
-    CoreError::new(
-        ErrorCode::Locked,
-        "The screen is locked. Enter your password to continue.",
-    )
+    CoreError::new(ErrorCode::Locked, "The screen is locked. Enter your password to continue.")
 }
 
 impl Clinic {
@@ -96,11 +87,7 @@ impl Clinic {
         let actor = self.active_session(session)?;
         if !actor.role.can(permission) {
             let detail = format!("{permission:?}");
-            self.audit_alone(
-                &actor
-                    .event(AuditAction::AccessDenied, AuditOutcome::Denied)
-                    .detail(&detail),
-            )?;
+            self.audit_alone(&actor.event(AuditAction::AccessDenied, AuditOutcome::Denied).detail(&detail))?;
             return Err(CoreError::forbidden(permission.refusal()));
         }
         Ok(actor)
@@ -115,10 +102,7 @@ impl Clinic {
     fn active_session(&self, session: SessionId) -> CoreResult<Actor> {
         let now = self.env.clock.now();
         let idle_limit = i64::from(self.idle_lock_minutes()) * 60;
-        let mut table = self
-            .sessions
-            .lock()
-            .map_err(|_| CoreError::internal("session table poisoned"))?;
+        let mut table = self.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?;
         let state = table.get_mut(session).ok_or_else(session_ended)?;
         if state.locked {
             return Err(session_locked());
@@ -136,11 +120,6 @@ impl Clinic {
             return Err(session_locked());
         }
         state.last_active = now;
-        Ok(Actor {
-            staff_id: state.staff_id,
-            username: state.username.clone(),
-            role: state.role,
-            session,
-        })
+        Ok(Actor { staff_id: state.staff_id, username: state.username.clone(), role: state.role, session })
     }
 }

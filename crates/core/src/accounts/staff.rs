@@ -39,15 +39,9 @@ pub(crate) fn validate_username(username: &str) -> CoreResult<String> {
     let trimmed = username.trim();
     let length = trimmed.chars().count();
     if !(3..=64).contains(&length) {
-        return Err(CoreError::validation(
-            "username",
-            "A user name has 3 to 64 characters.",
-        ));
+        return Err(CoreError::validation("username", "A user name has 3 to 64 characters."));
     }
-    if !trimmed
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
-    {
+    if !trimmed.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_')) {
         return Err(CoreError::validation(
             "username",
             "A user name may only use letters, digits, dots, dashes and underscores (no spaces).",
@@ -59,16 +53,10 @@ pub(crate) fn validate_username(username: &str) -> CoreResult<String> {
 pub(crate) fn validate_display_name(name: &str) -> CoreResult<String> {
     let trimmed = name.trim();
     if trimmed.is_empty() {
-        return Err(CoreError::validation(
-            "display_name",
-            "Enter the person's name as colleagues know it.",
-        ));
+        return Err(CoreError::validation("display_name", "Enter the person's name as colleagues know it."));
     }
     if trimmed.chars().count() > 100 {
-        return Err(CoreError::validation(
-            "display_name",
-            "The name is too long: use at most 100 characters.",
-        ));
+        return Err(CoreError::validation("display_name", "The name is too long: use at most 100 characters."));
     }
     Ok(trimmed.to_owned())
 }
@@ -84,16 +72,10 @@ pub(crate) fn insert_staff(
     let display_name = validate_display_name(&new.display_name)?;
     password::check_policy("password", &new.password)?;
     let key = username_key(&username);
-    let taken: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM staff WHERE username_key = ?1)",
-        [&key],
-        |r| r.get(0),
-    )?;
+    let taken: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM staff WHERE username_key = ?1)", [&key], |r| r.get(0))?;
     if taken {
-        return Err(CoreError::validation(
-            "username",
-            "This user name is already in use. Choose another.",
-        ));
+        return Err(CoreError::validation("username", "This user name is already in use. Choose another."));
     }
     let hash = password::hash(&new.password)?;
     let id = clinic.env.ids.new_id();
@@ -129,18 +111,8 @@ pub(crate) fn insert_staff(
     Ok(member)
 }
 
-fn read_member(
-    row: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(String, String, String, String, bool, bool, String)> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-        row.get(6)?,
-    ))
+fn read_member(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, bool, bool, String)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?))
 }
 
 fn to_member(raw: (String, String, String, String, bool, bool, String)) -> CoreResult<StaffMember> {
@@ -156,28 +128,16 @@ fn to_member(raw: (String, String, String, String, bool, bool, String)) -> CoreR
     })
 }
 
-const MEMBER_COLUMNS: &str =
-    "id, username, display_name, role, active, must_change_password, created_at";
+const MEMBER_COLUMNS: &str = "id, username, display_name, role, active, must_change_password, created_at";
 
 fn get_member(conn: &Connection, id: Uuid) -> CoreResult<StaffMember> {
-    let sql = [
-        "SELECT ",
-        MEMBER_COLUMNS,
-        " FROM staff WHERE id = ?1 AND deleted_at IS NULL",
-    ]
-    .concat();
-    let raw = conn
-        .query_row(&sql, [id.to_string()], read_member)
-        .optional()?;
+    let sql = ["SELECT ", MEMBER_COLUMNS, " FROM staff WHERE id = ?1 AND deleted_at IS NULL"].concat();
+    let raw = conn.query_row(&sql, [id.to_string()], read_member).optional()?;
     to_member(raw.ok_or_else(|| CoreError::not_found("This staff account does not exist."))?)
 }
 
 /// Adds a member of staff (administrators only).
-pub fn create_staff(
-    clinic: &Clinic,
-    session: SessionId,
-    new: &NewStaff,
-) -> CoreResult<StaffMember> {
+pub fn create_staff(clinic: &Clinic, session: SessionId, new: &NewStaff) -> CoreResult<StaffMember> {
     let actor = clinic.authorize(session, Permission::StaffManage)?;
     clinic.write(|tx| {
         let member = insert_staff(clinic, tx, new, Some(actor.staff_id))?;
@@ -196,16 +156,11 @@ pub fn create_staff(
 pub fn list_staff(clinic: &Clinic, session: SessionId) -> CoreResult<Vec<StaffMember>> {
     clinic.authorize(session, Permission::StaffManage)?;
     clinic.read(|conn| {
-        let sql = [
-            "SELECT ",
-            MEMBER_COLUMNS,
-            " FROM staff WHERE deleted_at IS NULL ORDER BY active DESC, display_name",
-        ]
-        .concat();
+        let sql =
+            ["SELECT ", MEMBER_COLUMNS, " FROM staff WHERE deleted_at IS NULL ORDER BY active DESC, display_name"]
+                .concat();
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map([], read_member)?
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt.query_map([], read_member)?.collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(to_member).collect()
     })
 }
@@ -238,22 +193,15 @@ fn update_member(
     args: serde_json::Value,
 ) -> CoreResult<()> {
     let now = to_db_time(clinic.env.clock.now());
-    let sql = [
-        "UPDATE staff SET ",
-        set_sql,
-        ", row_version = row_version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
-    ]
-    .concat();
+    let sql =
+        ["UPDATE staff SET ", set_sql, ", row_version = row_version + 1, updated_at = ?, updated_by = ? WHERE id = ?"]
+            .concat();
     let id_text = id.to_string();
     let author_text = author.to_string();
     let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
     all.extend([&now as &dyn rusqlite::ToSql, &author_text, &id_text]);
     tx.execute(&sql, all.as_slice())?;
-    let version: i64 = tx.query_row(
-        "SELECT row_version FROM staff WHERE id = ?1",
-        [&id_text],
-        |r| r.get(0),
-    )?;
+    let version: i64 = tx.query_row("SELECT row_version FROM staff WHERE id = ?1", [&id_text], |r| r.get(0))?;
     outbox::record(
         tx,
         clinic.env.ids.new_id(),
@@ -271,12 +219,7 @@ fn update_member(
 }
 
 /// Changes a member's role. The last active administrator cannot be demoted.
-pub fn change_role(
-    clinic: &Clinic,
-    session: SessionId,
-    staff_id: Uuid,
-    role: Role,
-) -> CoreResult<StaffMember> {
+pub fn change_role(clinic: &Clinic, session: SessionId, staff_id: Uuid, role: Role) -> CoreResult<StaffMember> {
     let actor = clinic.authorize(session, Permission::StaffManage)?;
     let member = clinic.write(|tx| {
         let member = get_member(tx, staff_id)?;
@@ -296,27 +239,16 @@ pub fn change_role(
         let detail = format!("{} -> {}", member.role.as_str(), role.as_str());
         clinic.audit_in(
             tx,
-            &actor
-                .event(AuditAction::StaffRoleChange, AuditOutcome::Success)
-                .on("staff", staff_id)
-                .detail(&detail),
+            &actor.event(AuditAction::StaffRoleChange, AuditOutcome::Success).on("staff", staff_id).detail(&detail),
         )?;
         get_member(tx, staff_id)
     })?;
-    clinic
-        .sessions
-        .lock()
-        .map_err(|_| CoreError::internal("session table poisoned"))?
-        .set_role_for(staff_id, role);
+    clinic.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?.set_role_for(staff_id, role);
     Ok(member)
 }
 
 /// Deactivates an account: its sessions end at once; its history and audit entries stay.
-pub fn deactivate_staff(
-    clinic: &Clinic,
-    session: SessionId,
-    staff_id: Uuid,
-) -> CoreResult<StaffMember> {
+pub fn deactivate_staff(clinic: &Clinic, session: SessionId, staff_id: Uuid) -> CoreResult<StaffMember> {
     let actor = clinic.authorize(session, Permission::StaffManage)?;
     let member = clinic.write(|tx| {
         let member = get_member(tx, staff_id)?;
@@ -324,58 +256,24 @@ pub fn deactivate_staff(
             return Ok(member);
         }
         last_admin_guard(tx, &member)?;
-        update_member(
-            clinic,
-            tx,
-            staff_id,
-            actor.staff_id,
-            "active = 0",
-            &[],
-            serde_json::json!({ "active": false }),
-        )?;
-        clinic.audit_in(
-            tx,
-            &actor
-                .event(AuditAction::StaffDeactivate, AuditOutcome::Success)
-                .on("staff", staff_id),
-        )?;
+        update_member(clinic, tx, staff_id, actor.staff_id, "active = 0", &[], serde_json::json!({ "active": false }))?;
+        clinic.audit_in(tx, &actor.event(AuditAction::StaffDeactivate, AuditOutcome::Success).on("staff", staff_id))?;
         get_member(tx, staff_id)
     })?;
-    clinic
-        .sessions
-        .lock()
-        .map_err(|_| CoreError::internal("session table poisoned"))?
-        .end_all_for(staff_id);
+    clinic.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?.end_all_for(staff_id);
     Ok(member)
 }
 
 /// Lets a deactivated member sign in again.
-pub fn reactivate_staff(
-    clinic: &Clinic,
-    session: SessionId,
-    staff_id: Uuid,
-) -> CoreResult<StaffMember> {
+pub fn reactivate_staff(clinic: &Clinic, session: SessionId, staff_id: Uuid) -> CoreResult<StaffMember> {
     let actor = clinic.authorize(session, Permission::StaffManage)?;
     clinic.write(|tx| {
         let member = get_member(tx, staff_id)?;
         if member.active {
             return Ok(member);
         }
-        update_member(
-            clinic,
-            tx,
-            staff_id,
-            actor.staff_id,
-            "active = 1",
-            &[],
-            serde_json::json!({ "active": true }),
-        )?;
-        clinic.audit_in(
-            tx,
-            &actor
-                .event(AuditAction::StaffReactivate, AuditOutcome::Success)
-                .on("staff", staff_id),
-        )?;
+        update_member(clinic, tx, staff_id, actor.staff_id, "active = 1", &[], serde_json::json!({ "active": true }))?;
+        clinic.audit_in(tx, &actor.event(AuditAction::StaffReactivate, AuditOutcome::Success).on("staff", staff_id))?;
         get_member(tx, staff_id)
     })
 }
@@ -401,53 +299,28 @@ pub fn reset_password(
             &[&hash],
             serde_json::json!({ "password_hash": hash, "must_change_password": true }),
         )?;
-        clinic.audit_in(
-            tx,
-            &actor
-                .event(AuditAction::PasswordReset, AuditOutcome::Success)
-                .on("staff", staff_id),
-        )?;
+        clinic.audit_in(tx, &actor.event(AuditAction::PasswordReset, AuditOutcome::Success).on("staff", staff_id))?;
         get_member(tx, staff_id)
     })?;
-    clinic
-        .sessions
-        .lock()
-        .map_err(|_| CoreError::internal("session table poisoned"))?
-        .end_all_for(staff_id);
+    clinic.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?.end_all_for(staff_id);
     Ok(member)
 }
 
 /// Changes one's own password, proving the current one first.
-pub fn change_own_password(
-    clinic: &Clinic,
-    session: SessionId,
-    current: &str,
-    new_password: &str,
-) -> CoreResult<()> {
+pub fn change_own_password(clinic: &Clinic, session: SessionId, current: &str, new_password: &str) -> CoreResult<()> {
     let actor = clinic.touch(session)?;
     let stored: String = clinic.read(|conn| {
-        Ok(conn.query_row(
-            "SELECT password_hash FROM staff WHERE id = ?1",
-            [actor.staff_id.to_string()],
-            |r| r.get(0),
-        )?)
+        Ok(conn
+            .query_row("SELECT password_hash FROM staff WHERE id = ?1", [actor.staff_id.to_string()], |r| r.get(0))?)
     })?;
     if !password::verify(current, &stored) {
         clinic.audit_alone(
-            &actor
-                .event(AuditAction::PasswordChange, AuditOutcome::Failure)
-                .on("staff", actor.staff_id),
+            &actor.event(AuditAction::PasswordChange, AuditOutcome::Failure).on("staff", actor.staff_id),
         )?;
-        return Err(CoreError::validation(
-            "current_password",
-            "Your current password is not right.",
-        ));
+        return Err(CoreError::validation("current_password", "Your current password is not right."));
     }
     if current == new_password {
-        return Err(CoreError::validation(
-            "new_password",
-            "Choose a password different from the current one.",
-        ));
+        return Err(CoreError::validation("new_password", "Choose a password different from the current one."));
     }
     password::check_policy("new_password", new_password)?;
     let hash = password::hash(new_password)?;
@@ -461,11 +334,7 @@ pub fn change_own_password(
             &[&hash],
             serde_json::json!({ "password_hash": hash, "must_change_password": false }),
         )?;
-        clinic.audit_in(
-            tx,
-            &actor
-                .event(AuditAction::PasswordChange, AuditOutcome::Success)
-                .on("staff", actor.staff_id),
-        )
+        clinic
+            .audit_in(tx, &actor.event(AuditAction::PasswordChange, AuditOutcome::Success).on("staff", actor.staff_id))
     })
 }

@@ -76,11 +76,7 @@ pub fn verify_audit_chain(conn: &Connection) -> CoreResult<ChainReport> {
         }
         report.entries_checked += 1;
         let mut fail = |seq: i64, problem: &str| {
-            report.breaks.push(ChainBreak {
-                device_id: device.clone(),
-                seq,
-                problem: problem.to_owned(),
-            });
+            report.breaks.push(ChainBreak { device_id: device.clone(), seq, problem: problem.to_owned() });
         };
         let entry = match read_entry(row) {
             Ok(entry) => entry,
@@ -90,21 +86,13 @@ pub fn verify_audit_chain(conn: &Connection) -> CoreResult<ChainReport> {
             }
         };
         if entry.seq != expected_seq {
-            fail(
-                entry.seq,
-                &format!(
-                    "expected entry {expected_seq} here: entries are missing, added or out of order"
-                ),
-            );
+            fail(entry.seq, &format!("expected entry {expected_seq} here: entries are missing, added or out of order"));
         }
         if entry.prev_hash != expected_prev {
             fail(entry.seq, "does not link to the entry before it");
         }
         if entry_hash(&entry.prev_hash, &entry) != entry.hash {
-            fail(
-                entry.seq,
-                "content does not match its hash: the entry was altered",
-            );
+            fail(entry.seq, "content does not match its hash: the entry was altered");
         }
         expected_seq = entry.seq + 1;
         expected_prev = entry.hash.clone();

@@ -185,19 +185,12 @@ impl<'a> AuditEvent<'a> {
 
 /// Appends one entry to this device's chain. Call it inside the transaction of the change it records,
 /// so the change and its audit entry are written together or not at all.
-pub fn record(
-    conn: &Connection,
-    device_id: Uuid,
-    at: jiff::Timestamp,
-    event: &AuditEvent<'_>,
-) -> CoreResult<()> {
+pub fn record(conn: &Connection, device_id: Uuid, at: jiff::Timestamp, event: &AuditEvent<'_>) -> CoreResult<()> {
     let device = device_id.to_string();
     let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit_log WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
-            [&device],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT seq, hash FROM audit_log WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1", [&device], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     let (seq, prev_hash) = match last {
         Some((seq, hash)) => (seq + 1, hash),
@@ -243,11 +236,7 @@ pub fn record(
 }
 
 /// Lists the trail for an administrator, newest first. The viewing itself is audited.
-pub fn list(
-    clinic: &Clinic,
-    session: SessionId,
-    filter: &AuditFilter,
-) -> CoreResult<Vec<AuditEntry>> {
+pub fn list(clinic: &Clinic, session: SessionId, filter: &AuditFilter) -> CoreResult<Vec<AuditEntry>> {
     let actor = clinic.authorize(session, Permission::AuditRead)?;
     let entries = clinic.read(|conn| query::select(conn, filter))?;
     clinic.audit_alone(&actor.event(AuditAction::AuditView, AuditOutcome::Success))?;
@@ -265,11 +254,7 @@ pub fn export_csv(
     let entries = clinic.read(|conn| query::select(conn, filter))?;
     query::write_csv(&entries, out)?;
     let detail = format!("{} entries", entries.len());
-    clinic.audit_alone(
-        &actor
-            .event(AuditAction::AuditExport, AuditOutcome::Success)
-            .detail(&detail),
-    )?;
+    clinic.audit_alone(&actor.event(AuditAction::AuditExport, AuditOutcome::Success).detail(&detail))?;
     Ok(entries.len())
 }
 

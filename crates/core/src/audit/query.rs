@@ -43,13 +43,8 @@ pub(crate) fn read_entry(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     let uuid = |i: usize| -> rusqlite::Result<Option<Uuid>> {
         let text: Option<String> = row.get(i)?;
         text.map(|t| {
-            Uuid::parse_str(&t).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    i,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })
+            Uuid::parse_str(&t)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
         })
         .transpose()
     };
@@ -75,10 +70,7 @@ pub(crate) fn select(conn: &Connection, filter: &AuditFilter) -> CoreResult<Vec<
     if let (Some(from), Some(to)) = (filter.from_date, filter.to_date)
         && from > to
     {
-        return Err(CoreError::validation(
-            "to_date",
-            "The end date is before the start date.",
-        ));
+        return Err(CoreError::validation("to_date", "The end date is before the start date."));
     }
     let mut clauses: Vec<&str> = Vec::new();
     let mut values: Vec<Box<dyn ToSql>> = Vec::new();
@@ -104,11 +96,7 @@ pub(crate) fn select(conn: &Connection, filter: &AuditFilter) -> CoreResult<Vec<
         values.push(Box::new(format!("{next}T00:00:00.000Z")));
     }
     let limit = filter.limit.unwrap_or(500).clamp(1, 10_000);
-    let where_clause = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let where_clause = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     // Only fixed clause texts are joined in; every value is a bound parameter.
     let sql = [
         "SELECT ",
@@ -121,9 +109,7 @@ pub(crate) fn select(conn: &Connection, filter: &AuditFilter) -> CoreResult<Vec<
     .concat();
     let mut stmt = conn.prepare(&sql)?;
     let params: Vec<&dyn ToSql> = values.iter().map(|v| v.as_ref()).collect();
-    let entries = stmt
-        .query_map(params.as_slice(), read_entry)?
-        .collect::<Result<Vec<_>, _>>()?;
+    let entries = stmt.query_map(params.as_slice(), read_entry)?.collect::<Result<Vec<_>, _>>()?;
     Ok(entries)
 }
 

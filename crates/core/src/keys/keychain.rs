@@ -14,6 +14,9 @@ pub trait KeyStore: Send + Sync + std::fmt::Debug {
     fn delete(&self) -> CoreResult<()>;
 }
 
+/// The service name Clinic Desk's keychain entries are filed under.
+pub const KEYCHAIN_SERVICE: &str = "Clinic Desk";
+
 /// An entry in the OS keychain: Windows Credential Manager, macOS Keychain, or the
 /// Secret Service on Linux. There is deliberately no fallback: when no keychain can be
 /// reached every call fails with `unavailable`, and the key is never written anywhere else.
@@ -26,10 +29,13 @@ pub struct OsKeychain {
 impl OsKeychain {
     /// `service` names the application ("Clinic Desk"), `account` the database (its data directory).
     pub fn new(service: &str, account: &str) -> Self {
-        OsKeychain {
-            service: service.to_owned(),
-            account: account.to_owned(),
-        }
+        OsKeychain { service: service.to_owned(), account: account.to_owned() }
+    }
+
+    /// The keychain entry of the database in `dir`: service "Clinic Desk", account = the data folder's path,
+    /// so the app and `clinic-admin` find the same key and two data folders never share one.
+    pub fn for_data_dir(dir: &crate::store::DataDir) -> Self {
+        OsKeychain::new(KEYCHAIN_SERVICE, &dir.root().display().to_string())
     }
 
     fn entry(&self) -> CoreResult<keyring_core::Entry> {
@@ -57,9 +63,7 @@ impl KeyStore for OsKeychain {
     }
 
     fn save(&self, key: &DatabaseKey) -> CoreResult<()> {
-        self.entry()?
-            .set_secret(key.as_bytes())
-            .map_err(keychain_error)
+        self.entry()?.set_secret(key.as_bytes()).map_err(keychain_error)
     }
 
     fn delete(&self) -> CoreResult<()> {
@@ -124,27 +128,18 @@ pub struct MemoryKeyStore {
 
 impl KeyStore for MemoryKeyStore {
     fn load(&self) -> CoreResult<Option<DatabaseKey>> {
-        let entries = self
-            .entries
-            .lock()
-            .map_err(|_| CoreError::internal("key store poisoned"))?;
+        let entries = self.entries.lock().map_err(|_| CoreError::internal("key store poisoned"))?;
         Ok(entries.get(&()).and_then(|b| DatabaseKey::from_bytes(b)))
     }
 
     fn save(&self, key: &DatabaseKey) -> CoreResult<()> {
-        let mut entries = self
-            .entries
-            .lock()
-            .map_err(|_| CoreError::internal("key store poisoned"))?;
+        let mut entries = self.entries.lock().map_err(|_| CoreError::internal("key store poisoned"))?;
         entries.insert((), key.as_bytes().to_vec());
         Ok(())
     }
 
     fn delete(&self) -> CoreResult<()> {
-        let mut entries = self
-            .entries
-            .lock()
-            .map_err(|_| CoreError::internal("key store poisoned"))?;
+        let mut entries = self.entries.lock().map_err(|_| CoreError::internal("key store poisoned"))?;
         entries.remove(&());
         Ok(())
     }

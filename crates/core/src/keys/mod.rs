@@ -3,7 +3,7 @@
 mod keychain;
 mod recovery;
 
-pub use keychain::{KeyStore, MemoryKeyStore, OsKeychain};
+pub use keychain::{KEYCHAIN_SERVICE, KeyStore, MemoryKeyStore, OsKeychain};
 pub use recovery::RecoveryKey;
 
 use zeroize::Zeroizing;

@@ -27,11 +27,8 @@ impl RecoveryKey {
         payload.extend_from_slice(key.as_bytes());
         payload.extend_from_slice(&checksum(key.as_bytes()));
         let plain = Zeroizing::new(BASE32_NOPAD.encode(&payload));
-        let grouped: Vec<&str> = plain
-            .as_bytes()
-            .chunks(GROUP)
-            .map(|c| std::str::from_utf8(c).unwrap_or_default())
-            .collect();
+        let grouped: Vec<&str> =
+            plain.as_bytes().chunks(GROUP).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
         RecoveryKey(Zeroizing::new(grouped.join("-")))
     }
 
@@ -53,11 +50,7 @@ impl RecoveryKey {
 
     fn decode(typed: &str) -> CoreResult<DatabaseKey> {
         let cleaned: Zeroizing<String> = Zeroizing::new(
-            typed
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '-')
-                .map(|c| c.to_ascii_uppercase())
-                .collect(),
+            typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect(),
         );
         let wrong = || {
             CoreError::validation(
@@ -66,11 +59,7 @@ impl RecoveryKey {
                  against the printed recovery sheet and type it again.",
             )
         };
-        let bytes = Zeroizing::new(
-            BASE32_NOPAD
-                .decode(cleaned.as_bytes())
-                .map_err(|_| wrong())?,
-        );
+        let bytes = Zeroizing::new(BASE32_NOPAD.decode(cleaned.as_bytes()).map_err(|_| wrong())?);
         if bytes.len() != KEY_LEN + CHECKSUM_LEN {
             return Err(wrong());
         }
@@ -97,10 +86,7 @@ mod tests {
         let recovery = RecoveryKey::from_database_key(&key);
         assert_eq!(recovery.as_str().split('-').count(), 11);
         let typed = recovery.as_str().to_lowercase().replace('-', " ");
-        let back = RecoveryKey::parse(&typed)
-            .expect("parses")
-            .to_database_key()
-            .expect("key");
+        let back = RecoveryKey::parse(&typed).expect("parses").to_database_key().expect("key");
         assert_eq!(back.as_bytes(), key.as_bytes());
     }
 

@@ -53,9 +53,8 @@ impl DataDir {
         }
         let quarantine = self.quarantine_dir();
         if quarantine.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&quarantine)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
+            let mut files: Vec<PathBuf> =
+                std::fs::read_dir(&quarantine)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
             files.sort();
             if !files.is_empty() {
                 return Ok(DataDirStatus::Quarantined { files });

@@ -30,10 +30,7 @@ pub fn check_integrity(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Integrity
     let conn = match open_database(dir, key) {
         Ok(conn) => conn,
         Err(e) if e.code == ErrorCode::Corrupt => {
-            return Ok(IntegrityReport {
-                cipher_problems: vec![e.to_string()],
-                structure_problems: vec![],
-            });
+            return Ok(IntegrityReport { cipher_problems: vec![e.to_string()], structure_problems: vec![] });
         }
         Err(e) => return Err(e),
     };
@@ -43,8 +40,7 @@ pub fn check_integrity(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Integrity
             Err(e) if is_corrupt(&e) || is_not_a_database(&e) => return Ok(vec![e.to_string()]),
             Err(e) => return Err(e.into()),
         };
-        let collected: Result<Vec<String>, rusqlite::Error> =
-            stmt.query_map([], |r| r.get(0))?.collect();
+        let collected: Result<Vec<String>, rusqlite::Error> = stmt.query_map([], |r| r.get(0))?.collect();
         match collected {
             Ok(lines) => Ok(lines),
             Err(e) if is_corrupt(&e) || is_not_a_database(&e) => Ok(vec![e.to_string()]),
@@ -52,14 +48,8 @@ pub fn check_integrity(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Integrity
         }
     };
     let cipher_problems = rows("PRAGMA cipher_integrity_check")?;
-    let structure_problems: Vec<String> = rows("PRAGMA quick_check")?
-        .into_iter()
-        .filter(|line| line != "ok")
-        .collect();
-    Ok(IntegrityReport {
-        cipher_problems,
-        structure_problems,
-    })
+    let structure_problems: Vec<String> = rows("PRAGMA quick_check")?.into_iter().filter(|line| line != "ok").collect();
+    Ok(IntegrityReport { cipher_problems, structure_problems })
 }
 
 /// Moves the database and its side files into `quarantine/` under a timestamped name, so a damaged
@@ -67,22 +57,16 @@ pub fn check_integrity(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Integrity
 pub fn quarantine(dir: &DataDir, at: Timestamp) -> CoreResult<Vec<PathBuf>> {
     let target = dir.quarantine_dir();
     std::fs::create_dir_all(&target).map_err(|e| {
-        CoreError::unavailable(
-            "The damaged database could not be set aside: the data folder is not writable.",
-        )
-        .with_source(e)
+        CoreError::unavailable("The damaged database could not be set aside: the data folder is not writable.")
+            .with_source(e)
     })?;
     let stamp = at.strftime("%Y%m%dT%H%M%SZ").to_string();
     let mut moved = Vec::new();
     for file in dir.db_files().iter().filter(|f| f.exists()) {
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let destination = target.join(format!("{stamp}-{name}"));
-        std::fs::rename(file, &destination).map_err(|e| {
-            CoreError::unavailable("The damaged database could not be set aside.").with_source(e)
-        })?;
+        std::fs::rename(file, &destination)
+            .map_err(|e| CoreError::unavailable("The damaged database could not be set aside.").with_source(e))?;
         moved.push(destination);
     }
     Ok(moved)

@@ -14,11 +14,7 @@ pub struct Migration {
 
 /// Every local schema step, in order; a database's `PRAGMA user_version` is the last one applied.
 pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "0001_init",
-        sql: include_str!("../../../../migrations/local/0001_init.sql"),
-    },
+    Migration { version: 1, name: "0001_init", sql: include_str!("../../../../migrations/local/0001_init.sql") },
     Migration {
         version: 2,
         name: "0002_patient_search",
@@ -43,12 +39,8 @@ pub fn apply_migrations(conn: &mut Connection, target: u32) -> CoreResult<u32> {
             ),
         ));
     }
-    for step in MIGRATIONS
-        .iter()
-        .filter(|m| m.version > current && m.version <= target)
-    {
-        tx.execute_batch(step.sql)
-            .map_err(|e| CoreError::internal(format!("migration {} failed: {e}", step.name)))?;
+    for step in MIGRATIONS.iter().filter(|m| m.version > current && m.version <= target) {
+        tx.execute_batch(step.sql).map_err(|e| CoreError::internal(format!("migration {} failed: {e}", step.name)))?;
         tx.pragma_update(None, "user_version", step.version)?;
     }
     let reached: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;

@@ -17,11 +17,8 @@ pub fn open_database(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Connection>
             "There is no clinic database in this data folder. Run the first-time setup, or restore a backup.",
         ));
     }
-    let conn = Connection::open_with_flags(
-        &path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(open_failure)?;
+    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(open_failure)?;
     unlock(&conn, key)?;
     apply_pragmas(&conn)?;
     Ok(conn)
@@ -30,10 +27,7 @@ pub fn open_database(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Connection>
 /// Creates a new encrypted database file; refuses if one is already there.
 pub fn create_database(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Connection> {
     std::fs::create_dir_all(dir.root()).map_err(|e| {
-        CoreError::unavailable(
-            "The data folder could not be created. Check that the disk is writable.",
-        )
-        .with_source(e)
+        CoreError::unavailable("The data folder could not be created. Check that the disk is writable.").with_source(e)
     })?;
     if dir.db_files().iter().any(|f| f.exists()) {
         return Err(CoreError::conflict(
@@ -42,9 +36,7 @@ pub fn create_database(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Connectio
     }
     let conn = Connection::open_with_flags(
         dir.db_path(),
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(open_failure)?;
     unlock(&conn, key)?;
@@ -63,9 +55,7 @@ pub fn open_plaintext_for_benchmark(path: &Path) -> CoreResult<Connection> {
 pub(crate) fn unlock(conn: &Connection, key: &DatabaseKey) -> CoreResult<()> {
     silence_sqlcipher_log(conn);
     conn.pragma_update(None, "key", key.sqlcipher_literal().as_str())?;
-    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    }) {
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(()),
         Err(e) if is_not_a_database(&e) => Err(key_rejected().with_source(e)),
         Err(e) if is_corrupt(&e) => Err(corrupt_error().with_source(e)),
@@ -90,17 +80,11 @@ fn silence_sqlcipher_log(conn: &Connection) {
 }
 
 pub(crate) fn is_not_a_database(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::NotADatabase)
-    )
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase))
 }
 
 pub(crate) fn is_corrupt(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseCorrupt)
-    )
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt))
 }
 
 pub(crate) fn key_rejected() -> CoreError {
@@ -121,6 +105,8 @@ pub(crate) fn corrupt_error() -> CoreError {
 }
 
 fn open_failure(e: rusqlite::Error) -> CoreError {
-    CoreError::unavailable("The clinic database file could not be opened. Check that the disk is connected and readable.")
-        .with_source(e)
+    CoreError::unavailable(
+        "The clinic database file could not be opened. Check that the disk is connected and readable.",
+    )
+    .with_source(e)
 }

@@ -49,8 +49,7 @@ impl TestClinic {
         let data = DataDir::new(dir.path().join("data"));
         let keys = MemoryKeyStore::default();
         let clock = ManualClock::new(start_time());
-        let (clinic, recovery) =
-            Clinic::create(&data, &keys, Env::with_clock(clock.clone()), "D01").expect("create");
+        let (clinic, recovery) = Clinic::create(&data, &keys, Env::with_clock(clock.clone()), "D01").expect("create");
         setup::initialize(
             &clinic,
             &settings(),
@@ -61,18 +60,8 @@ impl TestClinic {
             },
         )
         .expect("setup");
-        let admin = accounts::login(&clinic, "admin", ADMIN_PASSWORD)
-            .expect("admin login")
-            .session_id;
-        TestClinic {
-            dir,
-            data,
-            keys,
-            clock,
-            clinic,
-            recovery,
-            admin,
-        }
+        let admin = accounts::login(&clinic, "admin", ADMIN_PASSWORD).expect("admin login").session_id;
+        TestClinic { dir, data, keys, clock, clinic, recovery, admin }
     }
 
     pub fn env(&self) -> Env {
@@ -93,34 +82,16 @@ impl TestClinic {
             },
         )
         .expect("create staff");
-        accounts::login(&self.clinic, &username, STAFF_PASSWORD)
-            .expect("staff login")
-            .session_id
+        accounts::login(&self.clinic, &username, STAFF_PASSWORD).expect("staff login").session_id
     }
 
     /// Closes and reopens the clinic from disk (as after a restart). Sessions are gone.
     pub fn reopen(self) -> TestClinic {
-        let TestClinic {
-            dir,
-            data,
-            keys,
-            clock,
-            clinic,
-            recovery,
-            ..
-        } = self;
+        let TestClinic { dir, data, keys, clock, clinic, recovery, .. } = self;
         drop(clinic);
         let clinic = Clinic::unlock(&data, &keys, Env::with_clock(clock.clone())).expect("reopen");
         let admin = accounts::login(&clinic, "admin", ADMIN_PASSWORD).expect("admin login");
-        TestClinic {
-            dir,
-            data,
-            keys,
-            clock,
-            clinic,
-            recovery,
-            admin: admin.session_id,
-        }
+        TestClinic { dir, data, keys, clock, clinic, recovery, admin: admin.session_id }
     }
 }
 

@@ -1,0 +1,1 @@
+//! The printable recovery sheet (PDF) for the database recovery key (in progress).
