@@ -154,6 +154,14 @@ CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX audit_log_patient ON audit_log (patient_id, at);
 CREATE INDEX audit_log_user ON audit_log (user_id, at);
 
+-- The newest entry of each device's chain, written with every entry, so that removing entries
+-- from the end of the chain is detected too.
+CREATE TABLE audit_head (
+    device_id   TEXT PRIMARY KEY,
+    seq         INTEGER NOT NULL,
+    hash        TEXT NOT NULL
+);
+
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');

@@ -54,7 +54,8 @@ impl ChainReport {
 }
 
 /// Recomputes every chain from its genesis. Detects edited entries (hash mismatch), deleted or
-/// inserted ones (sequence gap or broken link), and reordering (link to the wrong predecessor).
+/// inserted ones (sequence gap, broken link, or a chain no longer ending at its recorded head),
+/// and reordering (link to the wrong predecessor).
 pub fn verify_audit_chain(conn: &Connection) -> CoreResult<ChainReport> {
     let mut report = ChainReport::default();
     let mut stmt = conn.prepare(
@@ -63,6 +64,7 @@ pub fn verify_audit_chain(conn: &Connection) -> CoreResult<ChainReport> {
          FROM audit_log ORDER BY device_id, seq",
     )?;
     let mut rows = stmt.query([])?;
+    let mut last_seen: std::collections::BTreeMap<String, (i64, String)> = Default::default();
     let mut current_device: Option<String> = None;
     let mut expected_seq = 1i64;
     let mut expected_prev = GENESIS_HASH.to_owned();
@@ -96,6 +98,43 @@ pub fn verify_audit_chain(conn: &Connection) -> CoreResult<ChainReport> {
         }
         expected_seq = entry.seq + 1;
         expected_prev = entry.hash.clone();
+        last_seen.insert(device.clone(), (entry.seq, entry.hash.clone()));
     }
+    check_heads(conn, &last_seen, &mut report)?;
     Ok(report)
+}
+
+/// Each chain must end where its recorded head says: entries removed from (or added at) the end show here.
+fn check_heads(
+    conn: &Connection,
+    last_seen: &std::collections::BTreeMap<String, (i64, String)>,
+    report: &mut ChainReport,
+) -> CoreResult<()> {
+    let mut stmt = conn.prepare("SELECT device_id, seq, hash FROM audit_head ORDER BY device_id")?;
+    let heads = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    for (device, seq, hash) in &heads {
+        match last_seen.get(device) {
+            Some((last_seq, last_hash)) if last_seq == seq && last_hash == hash => {}
+            Some((last_seq, _)) => report.breaks.push(ChainBreak {
+                device_id: device.clone(),
+                seq: *last_seq,
+                problem: format!("the chain should end at entry {seq}: entries at the end were removed or added"),
+            }),
+            None => report.breaks.push(ChainBreak {
+                device_id: device.clone(),
+                seq: *seq,
+                problem: "all entries of this device are missing".to_owned(),
+            }),
+        }
+    }
+    for device in last_seen.keys().filter(|d| !heads.iter().any(|(h, _, _)| h == *d)) {
+        report.breaks.push(ChainBreak {
+            device_id: device.clone(),
+            seq: 0,
+            problem: "the chain's recorded end is missing".to_owned(),
+        });
+    }
+    Ok(())
 }

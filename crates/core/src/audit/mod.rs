@@ -188,9 +188,7 @@ impl<'a> AuditEvent<'a> {
 pub fn record(conn: &Connection, device_id: Uuid, at: jiff::Timestamp, event: &AuditEvent<'_>) -> CoreResult<()> {
     let device = device_id.to_string();
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_log WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1", [&device], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row("SELECT seq, hash FROM audit_head WHERE device_id = ?1", [&device], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev_hash) = match last {
         Some((seq, hash)) => (seq + 1, hash),
@@ -231,6 +229,11 @@ pub fn record(conn: &Connection, device_id: Uuid, at: jiff::Timestamp, event: &A
             entry.prev_hash,
             hash,
         ],
+    )?;
+    conn.execute(
+        "INSERT INTO audit_head (device_id, seq, hash) VALUES (?1, ?2, ?3)
+         ON CONFLICT (device_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![device, seq, hash],
     )?;
     Ok(())
 }

@@ -27,19 +27,26 @@ pub const LATEST_SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 /// Brings the database up to `target` (normally [`LATEST_SCHEMA_VERSION`]) in one transaction:
 /// either every pending step is applied or none is. A database newer than this program is refused.
 pub fn apply_migrations(conn: &mut Connection, target: u32) -> CoreResult<u32> {
+    apply_steps(conn, MIGRATIONS, target)
+}
+
+/// [`apply_migrations`] over a given list of steps; public so tests can prove a failing step leaves nothing behind.
+#[doc(hidden)]
+pub fn apply_steps(conn: &mut Connection, steps: &[Migration], target: u32) -> CoreResult<u32> {
+    let latest = steps.last().map_or(0, |m| m.version);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > LATEST_SCHEMA_VERSION {
+    if current > latest {
         return Err(CoreError::new(
             ErrorCode::Unavailable,
             format!(
                 "This clinic database was written by a newer version of Clinic Desk (schema {current}; \
-                 this version knows up to {LATEST_SCHEMA_VERSION}). Install the latest Clinic Desk; \
+                 this version knows up to {latest}). Install the latest Clinic Desk; \
                  the database was not changed."
             ),
         ));
     }
-    for step in MIGRATIONS.iter().filter(|m| m.version > current && m.version <= target) {
+    for step in steps.iter().filter(|m| m.version > current && m.version <= target) {
         tx.execute_batch(step.sql).map_err(|e| CoreError::internal(format!("migration {} failed: {e}", step.name)))?;
         tx.pragma_update(None, "user_version", step.version)?;
     }

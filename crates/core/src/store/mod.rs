@@ -8,5 +8,5 @@ mod open;
 
 pub use data_dir::{DataDir, DataDirStatus};
 pub use integrity::{IntegrityReport, check_integrity, quarantine};
-pub use migrate::{LATEST_SCHEMA_VERSION, MIGRATIONS, Migration, apply_migrations};
+pub use migrate::{LATEST_SCHEMA_VERSION, MIGRATIONS, Migration, apply_migrations, apply_steps};
 pub use open::{create_database, open_database, open_plaintext_for_benchmark};
