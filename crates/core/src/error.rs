@@ -4,6 +4,7 @@ use std::fmt;
 
 /// What kind of failure this is. The UI switches on this, never on message text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// Input is wrong; `field` names the field when there is one.

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 mod clinic;
 pub mod clock;
+pub mod demo;
 mod error;
 pub mod keys;
 pub mod outbox;

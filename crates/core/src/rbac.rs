@@ -6,6 +6,7 @@ use crate::{CoreError, CoreResult};
 
 /// A member of staff's role. One role per account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Administrator,
@@ -76,6 +77,7 @@ impl Role {
 
 /// Something a role may or may not do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// Demographics, contact details, insurance, alerts.

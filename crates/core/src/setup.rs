@@ -14,6 +14,7 @@ use crate::{Clinic, CoreError, CoreResult};
 
 /// How the clinic writes dates; also how a typed date of birth is read in search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum DateFormat {
     /// 31/12/1980
     #[serde(rename = "DMY")]
@@ -47,6 +48,7 @@ impl DateFormat {
 
 /// The clinic's details and policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ClinicSettings {
     pub name: String,
     /// Short code used in record numbers, e.g. `MAIN` in `MAIN-D01-000123`.
@@ -63,6 +65,7 @@ pub struct ClinicSettings {
 
 /// The first administrator, created at setup.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FirstAdministrator {
     pub username: String,
     pub display_name: String,
@@ -118,6 +121,11 @@ fn validate(settings: &ClinicSettings) -> CoreResult<ClinicSettings> {
 /// Whether first-run setup has been done.
 pub fn is_set_up(clinic: &Clinic) -> CoreResult<bool> {
     clinic.read(|conn| Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM clinic)", [], |r| r.get(0))?))
+}
+
+/// The clinic's name for the sign-in screen (no session needed), or `None` before setup.
+pub fn clinic_name(clinic: &Clinic) -> CoreResult<Option<String>> {
+    clinic.read(|conn| Ok(conn.query_row("SELECT name FROM clinic LIMIT 1", [], |r| r.get(0)).optional()?))
 }
 
 /// First-run setup: the clinic and its first administrator, in one transaction. Only once.

@@ -150,5 +150,5 @@ fn setup_is_refused_and_nothing_is_created() {
     assert_eq!(err.code, ErrorCode::Unavailable);
     assert!(err.message.contains("keychain"), "{}", err.message);
     assert!(!data.db_path().exists(), "no database without a stored key");
-    assert!(folder_listing(&data.root()).is_empty());
+    assert!(folder_listing(data.root()).is_empty());
 }

@@ -21,6 +21,7 @@ const MAX_DELAY_SECS: i64 = 15 * 60;
 
 /// What the UI needs after a successful sign-in. No secrets.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SessionInfo {
     pub session_id: SessionId,
     pub staff_id: Uuid,
@@ -254,7 +255,7 @@ pub fn unlock(clinic: &Clinic, session: SessionId, password_text: &str) -> CoreR
                 &AuditEvent::new(AuditAction::SessionUnlock, AuditOutcome::Failure).by(staff_id, &username),
             )
         })?;
-        return Err(CoreError::new(ErrorCode::Unauthenticated, "That password is not right. Try again."));
+        return Err(CoreError::validation("password", "That password is not right. Try again."));
     }
     clinic.write(|tx| {
         tx.execute("DELETE FROM login_throttle WHERE username_key = ?1", [&key])?;

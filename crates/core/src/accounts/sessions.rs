@@ -12,6 +12,7 @@ use crate::{Clinic, CoreError, CoreResult, ErrorCode};
 
 /// An opaque session token handed to the UI after sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
 pub struct SessionId(pub Uuid);
 

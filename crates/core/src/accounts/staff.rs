@@ -15,6 +15,7 @@ use crate::{Clinic, CoreError, CoreResult};
 
 /// A new account.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewStaff {
     pub username: String,
     pub display_name: String,
@@ -24,6 +25,7 @@ pub struct NewStaff {
 
 /// An account as administrators see it (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StaffMember {
     pub id: Uuid,
     pub username: String,

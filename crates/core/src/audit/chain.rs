@@ -32,17 +32,22 @@ pub fn entry_hash(prev_hash: &str, entry: &AuditEntry) -> String {
 }
 
 /// Where and how a chain is broken.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChainBreak {
     pub device_id: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub seq: i64,
     pub problem: String,
 }
 
 /// The result of checking every device's chain.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChainReport {
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub entries_checked: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub devices: u64,
     pub breaks: Vec<ChainBreak>,
 }

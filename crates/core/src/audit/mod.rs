@@ -19,6 +19,7 @@ use crate::{Clinic, CoreResult};
 
 /// What was done. A closed set so the trail can be filtered reliably.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     ClinicSetup,
@@ -114,6 +115,7 @@ impl AuditAction {
 
 /// How the attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditOutcome {
     Success,

@@ -8,8 +8,10 @@ use crate::{CoreError, CoreResult};
 
 /// One stored audit entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditEntry {
     pub device_id: Uuid,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub seq: i64,
     pub at: String,
     pub user_id: Option<Uuid>,
@@ -25,12 +27,16 @@ pub struct AuditEntry {
 }
 
 /// Which entries to list. Every field narrows; `None` means any. Dates are UTC `YYYY-MM-DD`, inclusive.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct AuditFilter {
     pub user_id: Option<Uuid>,
     pub patient_id: Option<Uuid>,
     pub action: Option<super::AuditAction>,
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub from_date: Option<jiff::civil::Date>,
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub to_date: Option<jiff::civil::Date>,
     /// At most this many entries, newest first (default 500, at most 10,000).
     pub limit: Option<u32>,

@@ -20,6 +20,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_patient_search",
         sql: include_str!("../../../../migrations/local/0002_patient_search.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_patient_name_indexes",
+        sql: include_str!("../../../../migrations/local/0003_patient_name_indexes.sql"),
+    },
 ];
 
 pub const LATEST_SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

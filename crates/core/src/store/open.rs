@@ -17,9 +17,7 @@ pub fn open_database(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Connection>
             "There is no clinic database in this data folder. Run the first-time setup, or restore a backup.",
         ));
     }
-    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(open_failure)?;
-    unlock(&conn, key)?;
+    let conn = keyed_connection(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
     apply_pragmas(&conn)?;
     Ok(conn)
 }
@@ -34,14 +32,28 @@ pub fn create_database(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Connectio
             "A clinic database already exists in this data folder; it was left untouched. Unlock it instead.",
         ));
     }
-    let conn = Connection::open_with_flags(
-        dir.db_path(),
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(open_failure)?;
-    unlock(&conn, key)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = keyed_connection(&dir.db_path(), flags, key)?;
     apply_pragmas(&conn)?;
     Ok(conn)
+}
+
+/// How often a connection is tried when SQLCipher fails to set up its cipher context.
+const KEY_SETUP_ATTEMPTS: usize = 3;
+
+/// Opens a connection and gives it the key. SQLCipher can, rarely and only while other connections
+/// are opening and closing at the same moment, fail to set up its cipher context ("An error occurred
+/// with PRAGMA key"); that leaves the handle unusable but touches nothing on disk, so a fresh handle
+/// is tried. A wrong key is not such a failure and is reported at once.
+fn keyed_connection(path: &Path, flags: OpenFlags, key: &DatabaseKey) -> CoreResult<Connection> {
+    let mut attempt = 1;
+    loop {
+        let conn = Connection::open_with_flags(path, flags).map_err(open_failure)?;
+        match unlock(&conn, key) {
+            Err(e) if attempt < KEY_SETUP_ATTEMPTS && e.to_string().contains("PRAGMA key") => attempt += 1,
+            other => return other.map(|()| conn),
+        }
+    }
 }
 
 /// An unencrypted database with the same pragmas, only to measure what encryption costs.

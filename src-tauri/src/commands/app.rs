@@ -1,0 +1,76 @@
+//! Start-up, first-run setup and recovery: the commands used before anyone signs in.
+
+use std::sync::Arc;
+
+use clinic_core::accounts;
+use clinic_core::demo;
+use clinic_core::keys::RecoveryKey;
+use clinic_core::setup::{self, ClinicSettings, FirstAdministrator};
+use clinic_core::{Clinic, CoreError};
+use serde::Serialize;
+use tauri::State;
+
+use super::blocking;
+use crate::error::IpcResult;
+use crate::state::{AppState, AppStatus};
+
+/// What first-run setup hands back: the recovery key, to be shown once and written down.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SetupDone {
+    pub recovery_key: String,
+}
+
+/// Where the app stands: setup needed, ready to sign in, or what is wrong.
+#[tauri::command]
+#[specta::specta]
+pub async fn app_status(state: State<'_, Arc<AppState>>) -> IpcResult<AppStatus> {
+    let state = state.inner().clone();
+    blocking(move || state.status()).await
+}
+
+/// First run: creates the encrypted database (key into the keychain first), the clinic and its
+/// first administrator. The recovery key is returned once, for the person to write down or print.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_clinic(
+    state: State<'_, Arc<AppState>>,
+    settings: ClinicSettings,
+    administrator: FirstAdministrator,
+    device_code: String,
+) -> IpcResult<SetupDone> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let clinic = match state.clinic() {
+            Ok(open) => open,
+            Err(_) => {
+                let (clinic, _) = Clinic::create(&state.data, state.keys.as_ref(), state.env.clone(), &device_code)?;
+                state.set_clinic(Some(clinic))?;
+                state.clinic()?
+            }
+        };
+        setup::initialize(&clinic, &settings, &administrator)?;
+        if state.demo_patients > 0 {
+            let admin = accounts::login(&clinic, &administrator.username, &administrator.password)?;
+            demo::load_demo_patients(&clinic, admin.session_id, state.demo_patients)?;
+            accounts::logout(&clinic, admin.session_id)?;
+        }
+        let key =
+            state.keys.load()?.ok_or_else(|| CoreError::internal("key vanished from the keychain after setup"))?;
+        Ok(SetupDone { recovery_key: RecoveryKey::from_database_key(&key).as_str().to_owned() })
+    })
+    .await
+}
+
+/// Opens the database with the recovery key (and puts the key back into the keychain).
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_with_recovery_key(state: State<'_, Arc<AppState>>, recovery_key: String) -> IpcResult<AppStatus> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let recovery = RecoveryKey::parse(&recovery_key)?;
+        let clinic = Clinic::unlock_with_recovery_key(&state.data, &recovery, state.keys.as_ref(), state.env.clone())?;
+        state.set_clinic(Some(clinic))?;
+        state.status()
+    })
+    .await
+}

@@ -1,0 +1,172 @@
+//! Commands through Tauri's real IPC path on the mock runtime (no window): argument names, result
+//! shapes and the `{ code, message, field }` error contract the UI relies on.
+
+use std::sync::Arc;
+
+use clinic_core::clock::Env;
+use clinic_core::keys::MemoryKeyStore;
+use clinic_core::store::DataDir;
+use clinic_desk::{AppState, bindings};
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    window: WebviewWindow<MockRuntime>,
+    _app: tauri::App<MockRuntime>,
+}
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state =
+        AppState::new(DataDir::new(dir.path().join("data")), Arc::new(MemoryKeyStore::default()), Env::system());
+    harness_with(dir, state)
+}
+
+fn harness_with(dir: tempfile::TempDir, state: AppState) -> Harness {
+    let app = mock_builder()
+        .invoke_handler(
+            tauri_specta::Builder::<MockRuntime>::new()
+                .commands(clinic_desk::all_commands!(MockRuntime))
+                .invoke_handler(),
+        )
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    app.manage(Arc::new(state));
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    Harness { _dir: dir, window, _app: app }
+}
+
+impl Harness {
+    /// Invokes a command as the web view would; Ok = the command's value, Err = the error object.
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().expect("json"))
+    }
+
+    fn set_up(&self) -> String {
+        let done = self
+            .call(
+                "setup_clinic",
+                json!({
+                    "settings": {
+                        "name": "Hillside Clinic", "code": "HILL", "address": "", "time_zone": "Africa/Nairobi",
+                        "currency": "KES", "invoice_prefix": "HC", "date_format": "DMY", "idle_lock_minutes": 15
+                    },
+                    "administrator": { "username": "amina", "display_name": "Amina Odhiambo", "password": "long enough pass phrase" },
+                    "deviceCode": "D01"
+                }),
+            )
+            .expect("setup");
+        done["recovery_key"].as_str().expect("recovery key").to_owned()
+    }
+
+    fn sign_in(&self) -> Value {
+        self.call("login", json!({ "username": "amina", "password": "long enough pass phrase" })).expect("login")["session_id"].clone()
+    }
+}
+
+#[test]
+fn first_run_setup_then_sign_in() {
+    let h = harness();
+    assert_eq!(h.call("app_status", json!({})).expect("status"), json!({ "stage": "setup_needed" }));
+    let recovery = h.set_up();
+    assert_eq!(recovery.split('-').count(), 11, "recovery key shown once, in groups");
+    assert_eq!(
+        h.call("app_status", json!({})).expect("status"),
+        json!({ "stage": "ready", "clinic_name": "Hillside Clinic" })
+    );
+    let info = h.call("login", json!({ "username": "amina", "password": "long enough pass phrase" })).expect("login");
+    assert_eq!(info["role"], "administrator");
+    assert!(info["permissions"].as_array().expect("permissions").contains(&json!("staff_manage")));
+    assert!(info.get("password_hash").is_none());
+}
+
+#[test]
+fn errors_cross_as_code_message_and_field() {
+    let h = harness();
+    h.set_up();
+    let wrong = h.call("login", json!({ "username": "amina", "password": "not the password" })).expect_err("wrong");
+    assert_eq!(wrong["code"], "unauthenticated");
+    assert!(wrong["message"].as_str().expect("message").contains("not right"));
+    assert_eq!(wrong["field"], Value::Null);
+
+    let session = h.sign_in();
+    let bad = h
+        .call(
+            "create_staff",
+            json!({ "session": session, "staff": { "username": "a b", "display_name": "X", "role": "nurse", "password": "long enough pass phrase" } }),
+        )
+        .expect_err("bad user name");
+    assert_eq!((bad["code"].as_str(), bad["field"].as_str()), (Some("validation"), Some("username")));
+
+    let unknown_session = json!("0194a000-0000-7000-8000-0000000000ff");
+    let ended = h.call("list_staff", json!({ "session": unknown_session })).expect_err("no such session");
+    assert_eq!(ended["code"], "unauthenticated");
+}
+
+#[test]
+fn register_and_search_a_patient_through_ipc() {
+    let h = harness();
+    h.set_up();
+    let session = h.sign_in();
+    let draft = json!({ "given_name": "José", "family_name": "García", "date_of_birth": "1980-04-12", "sex": "male",
+                        "phones": [{ "kind": "mobile", "number": "+254 712 345 678" }] });
+    let future = json!({ "given_name": "José", "family_name": "García", "date_of_birth": "2999-01-01" });
+    let err = h
+        .call("register_patient", json!({ "session": session, "draft": future, "confirmNotDuplicate": false }))
+        .expect_err("future birth date");
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("validation"), Some("date_of_birth")));
+
+    let outcome = h
+        .call("register_patient", json!({ "session": session, "draft": draft, "confirmNotDuplicate": false }))
+        .expect("register");
+    assert_eq!(outcome["outcome"], "registered");
+    let mrn = outcome["value"]["mrn"].as_str().expect("mrn").to_owned();
+    assert!(mrn.starts_with("HILL-D01-"), "{mrn}");
+
+    let found = h.call("search_patients", json!({ "session": session, "query": "jose", "limit": 20 })).expect("search");
+    let found = found.as_array().expect("list");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["mrn"], mrn.as_str());
+    let by_phone =
+        h.call("search_patients", json!({ "session": session, "query": "0712345678", "limit": 20 })).expect("search");
+    assert_eq!(by_phone.as_array().expect("list").len(), 1);
+}
+
+#[test]
+fn demo_mode_loads_made_up_patients_at_setup() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state =
+        AppState::new(DataDir::new(dir.path().join("data")), Arc::new(MemoryKeyStore::default()), Env::system())
+            .with_demo_patients(clinic_desk::DEMO_PATIENTS);
+    let h = harness_with(dir, state);
+    h.set_up();
+    let session = h.sign_in();
+    let found =
+        h.call("search_patients", json!({ "session": session, "query": "garc", "limit": 100 })).expect("search");
+    assert!(!found.as_array().expect("list").is_empty(), "demo patients are there");
+}
+
+#[test]
+fn the_committed_typescript_bindings_match_the_commands() {
+    let generated = tempfile::NamedTempFile::new().expect("temp file");
+    bindings::export_to(generated.path()).expect("export");
+    let fresh = std::fs::read_to_string(generated.path()).expect("read generated");
+    let committed_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(bindings::BINDINGS_PATH);
+    let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+    assert!(
+        fresh == committed,
+        "ui/src/bindings.ts is out of date: run `cargo run -p clinic-desk --bin export-bindings` and commit the result"
+    );
+}
