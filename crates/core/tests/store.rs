@@ -233,8 +233,14 @@ fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, String, String)> {
 }
 
 #[test]
-fn a_frozen_schema_1_database_upgrades_to_the_same_schema_as_a_fresh_one_with_its_data() {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.db");
+fn every_frozen_schema_upgrades_to_the_same_schema_as_a_fresh_one_with_its_data() {
+    for version in [1, 2] {
+        upgrade_fixture(version);
+    }
+}
+
+fn upgrade_fixture(version: u32) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/schema-v{version}.db"));
     let tmp = tempfile::tempdir().expect("temp");
     let data = DataDir::new(tmp.path().join("old"));
     std::fs::create_dir_all(data.root()).expect("dir");
