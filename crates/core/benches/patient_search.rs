@@ -4,7 +4,7 @@
 //! here asserts a time.
 //!
 //! Run with `scripts/bench-search`. Environment: `CLINIC_BENCH_PATIENTS` (default 1,000,000),
-//! `CLINIC_BENCH_QUERIES` (default 2,450), `CLINIC_BENCH_BATCH` (default 20,000),
+//! `CLINIC_BENCH_QUERIES` (default 2,450), `CLINIC_BENCH_BATCH` (default 100,000),
 //! `CLINIC_BENCH_DIR` (where the databases go; default the system temp folder),
 //! `CLINIC_BENCH_NO_DOCS=1` to leave docs/benchmarks.md alone, `CLINIC_BENCH_SKIP_PLAINTEXT=1` to measure
 //! the encrypted database only.
@@ -216,7 +216,7 @@ fn run(mode: Mode, n: u64, batch: u64, workload: &[(Kind, String)], root: &std::
         patients::register_many(&clinic, session, &drafts).expect("register_many");
         figures.registration += started.elapsed();
         done += drafts.len() as u64;
-        if done % (batch * 10) == 0 || done == n {
+        if done % (batch * 2) == 0 || done == n {
             let rate = done as f64 / figures.registration.as_secs_f64();
             eprintln!("  {mode:?}: {done} registered, {:.1} s, {rate:.0}/s", figures.registration.as_secs_f64());
         }
@@ -334,7 +334,7 @@ fn write_docs(text: &str) {
 fn main() {
     let n = env_number("CLINIC_BENCH_PATIENTS", 1_000_000).max(1);
     let count = env_number("CLINIC_BENCH_QUERIES", 2_450).max(KINDS.len() as u64);
-    let batch = env_number("CLINIC_BENCH_BATCH", 20_000).max(1);
+    let batch = env_number("CLINIC_BENCH_BATCH", 100_000).max(1);
     let root = std::env::var_os("CLINIC_BENCH_DIR").map_or_else(std::env::temp_dir, Into::into);
     let workload = queries(n, count);
     let load_start = load_average();

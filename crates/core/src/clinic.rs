@@ -113,7 +113,7 @@ impl Clinic {
         Clinic::from_parts(dir.clone(), conn, env, device)
     }
 
-    fn from_parts(dir: DataDir, conn: Connection, env: Env, device: Device) -> CoreResult<Clinic> {
+    pub(crate) fn from_parts(dir: DataDir, conn: Connection, env: Env, device: Device) -> CoreResult<Clinic> {
         let idle: Option<u32> =
             conn.query_row("SELECT idle_lock_minutes FROM clinic LIMIT 1", [], |r| r.get(0)).optional()?;
         Ok(Clinic {

@@ -236,3 +236,36 @@ fn searching_leaves_no_query_text_in_the_audit_trail() {
         .expect("count");
     assert_eq!(after, before, "searches are not audited one by one");
 }
+
+#[test]
+fn the_trigram_index_stays_in_step_with_every_kind_of_write() {
+    let (t, p) = clinic();
+    let mut edit = p[0].details.clone();
+    edit.family_name = "Garcia-Marquez".into();
+    patients::update(&t.clinic, t.admin, p[0].id, 1, &edit).expect("update");
+    patients::delete(&t.clinic, t.admin, p[1].id, "test").expect("delete");
+    let many: Vec<PatientDraft> = (0..50)
+        .map(|i| PatientDraft { given_name: format!("Lee{i}"), family_name: "Chen".into(), ..PatientDraft::default() })
+        .collect();
+    patients::register_many(&t.clinic, t.admin, &many).expect("many");
+    patients::import_csv(&t.clinic, t.admin, "given_name,family_name\nNoor,Haddad\n".as_bytes(), false)
+        .expect("import");
+    let check = t
+        .clinic
+        .with_connection_for_tests(|c| {
+            c.execute("INSERT INTO patient_name_search (patient_name_search, rank) VALUES ('integrity-check', 1)", [])
+        })
+        .expect("conn");
+    assert!(check.is_ok(), "the trigram index matches the patients table: {check:?}");
+    let indexed: i64 = t
+        .clinic
+        .with_connection_for_tests(|c| {
+            c.query_row("SELECT count(*) FROM patient_name_search WHERE patient_name_search MATCH 'haddad'", [], |r| {
+                r.get(0)
+            })
+        })
+        .expect("conn")
+        .expect("count");
+    assert_eq!(indexed, 1);
+    assert_eq!(ids(&find(&t, "marquez")), [p[0].id]);
+}

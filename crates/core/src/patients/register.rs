@@ -66,7 +66,8 @@ pub fn register_many(clinic: &Clinic, session: SessionId, drafts: &[PatientDraft
 /// Page cache (KiB) while writing in bulk, so the random inserts into the name, look-up and audit indexes
 /// find their pages in memory instead of re-reading and decrypting them, and dirty pages are not spilled
 /// (encrypted) to the log before the commit.
-const BULK_CACHE_KIB: i64 = 256 * 1024;
+/// Pages are only allocated as they are used, and the usual size is put back afterwards.
+const BULK_CACHE_KIB: i64 = 512 * 1024;
 
 /// Runs a bulk write with a larger page cache on the connection, then puts the usual size back.
 pub(crate) fn with_bulk_cache<T>(clinic: &Clinic, f: impl FnOnce() -> CoreResult<T>) -> CoreResult<T> {

@@ -1,7 +1,7 @@
 //! Reading and writing patient rows, their search keys and look-up rows, and issuing MRNs.
 //!
-//! Every write goes through here so the folded names, the trigram index (by trigger) and the
-//! `patient_lookup` rows are always in step with the record.
+//! Every write goes through here so the folded names, the trigram index (written here on insert, by the
+//! `patients_search_update` trigger on a change of names) and the `patient_lookup` rows are always in step.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
@@ -181,7 +181,8 @@ fn columns(d: &PatientDraft) -> CoreResult<Columns> {
     })
 }
 
-/// Inserts a new record (already validated) with its look-up rows.
+/// Inserts a new record (already validated) with its trigram index row and its look-up rows. This is the only
+/// way a patient row may be inserted: since schema version 3 no trigger indexes new rows (see 0003).
 pub fn insert(conn: &Connection, p: &Patient, author: Uuid) -> CoreResult<()> {
     let d = &p.details;
     let c = columns(d)?;
@@ -221,6 +222,9 @@ pub fn insert(conn: &Connection, p: &Patient, author: Uuid) -> CoreResult<()> {
         p.row_version,
         p.updated_at,
     ])?;
+    let rowid = conn.last_insert_rowid();
+    conn.prepare_cached("INSERT INTO patient_name_search (rowid, search_names) VALUES (?1, ?2)")?
+        .execute(params![rowid, c.search_names])?;
     insert_lookup(conn, LOOKUP_MRN, &normalise_id(&p.mrn), &id)?;
     insert_detail_lookups(conn, d, &id)
 }
