@@ -69,10 +69,18 @@ pub fn run() {
             app.manage(Arc::new(state));
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"))
+        .build(tauri::generate_context!("../tauri.conf.json"))
         .unwrap_or_else(|e| {
             eprintln!("Clinic Desk could not start: {e}");
             std::process::exit(1);
+        })
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Close the database on a normal exit, so SQLite folds the write-ahead log into the file.
+                if let Some(state) = app.try_state::<Arc<AppState>>() {
+                    let _ = state.set_clinic(None);
+                }
+            }
         });
 }
 
