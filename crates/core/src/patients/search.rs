@@ -152,7 +152,8 @@ fn run(conn: &Connection, plan: &Plan, limit: usize) -> CoreResult<Vec<PatientSu
         phone_candidates(conn, digits, n, &mut found)?;
     }
     if let Some(date) = &plan.date_of_birth {
-        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.date_of_birth = ?1 AND {ACTIVE} LIMIT ?2");
+        let sql = ["SELECT ", SUMMARY_COLUMNS, " FROM patients p WHERE p.date_of_birth = ?1 AND ", ACTIVE, " LIMIT ?2"]
+            .concat();
         let mut stmt = conn.prepare_cached(&sql)?;
         for row in stmt.query_map(rusqlite::params![date, n], |r| read_summary(r, MatchKind::DateOfBirth))? {
             found.add(row?);
@@ -230,7 +231,7 @@ fn name_candidates(conn: &Connection, plan: &Plan, n: i64, found: &mut Found) ->
     let all = &plan.name_words;
     let like: Vec<String> = all.iter().map(|w| format!("%{w}%")).collect();
     if let Some(date) = &plan.name_date {
-        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.date_of_birth = ? AND {ACTIVE}");
+        let mut sql = ["SELECT ", SUMMARY_COLUMNS, " FROM patients p WHERE p.date_of_birth = ? AND ", ACTIVE].concat();
         let mut values: Vec<&dyn ToSql> = vec![date];
         for pattern in &like {
             sql.push_str(" AND p.search_names LIKE ?");
@@ -256,6 +257,7 @@ fn name_candidates(conn: &Connection, plan: &Plan, n: i64, found: &mut Found) ->
     for (column, prefix, second) in scans {
         let high = prefix_end(prefix);
         // Only index columns are read inside: the scan stops after `n` rows whatever the number of matches.
+        // SQL text is assembled from fixed column names and clauses only; every value is a bound parameter.
         let mut inner = format!(
             "SELECT local_rowid FROM patients WHERE {column} >= ? AND {column} < ? \
              AND deleted_at IS NULL AND merged_into IS NULL"
@@ -263,12 +265,12 @@ fn name_candidates(conn: &Connection, plan: &Plan, n: i64, found: &mut Found) ->
         let mut values: Vec<&dyn ToSql> = vec![&prefix, &high];
         let second_high = second.map(|(_, p)| prefix_end(p));
         if let (Some((column2, prefix2)), Some(high2)) = (&second, &second_high) {
-            inner.push_str(&format!(" AND {column2} >= ? AND {column2} < ?"));
+            inner.push_str(&[" AND ", column2, " >= ? AND ", column2, " < ?"].concat());
             values.extend([prefix2 as &dyn ToSql, high2]);
         }
         inner.push_str(" LIMIT ?");
         values.push(&n);
-        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM patients p WHERE p.local_rowid IN ({inner})");
+        let mut sql = ["SELECT ", SUMMARY_COLUMNS, " FROM patients p WHERE p.local_rowid IN (", &inner, ")"].concat();
         // Words beyond the two used by the index must appear somewhere in the names.
         if second.is_some() {
             for pattern in like.iter().skip(2) {
