@@ -173,12 +173,12 @@ fn tamper(c: &Connection, rng: &mut XorShift) -> String {
         }
         1 => {
             c.execute("DELETE FROM audit_log WHERE seq = ?1", [k]).expect("delete");
-            format!("delete entry {k}")
+            format!("remove entry {k}")
         }
         2 => {
             let tail = 1 + rng.below(3);
             c.execute("DELETE FROM audit_log WHERE seq > ?1", [n - tail]).expect("delete tail");
-            format!("delete the last {tail} entries")
+            format!("remove the last {tail} entries")
         }
         3 => {
             // A forged entry appended with a correct link and hash.
@@ -202,7 +202,7 @@ fn tamper(c: &Connection, rng: &mut XorShift) -> String {
             forged.prev_hash = before.hash.clone();
             forged.hash = entry_hash(&forged.prev_hash, &forged);
             insert(c, &forged);
-            format!("insert a forged entry after {k}")
+            format!("slip a forged entry in after {k}")
         }
         5 => {
             let other = 1 + rng.below(n);
@@ -232,26 +232,7 @@ fn read(c: &Connection, seq: i64) -> audit::AuditEntry {
         "SELECT device_id, seq, at, user_id, username, action, entity_type, entity_id, patient_id, outcome, detail, prev_hash, hash
          FROM audit_log WHERE seq = ?1",
         [seq],
-        |r| {
-            let uuid = |i: usize| -> rusqlite::Result<Option<uuid::Uuid>> {
-                Ok(r.get::<_, Option<String>>(i)?.map(|s| uuid::Uuid::parse_str(&s).expect("uuid")))
-            };
-            Ok(audit::AuditEntry {
-                device_id: uuid(0)?.expect("device"),
-                seq: r.get(1)?,
-                at: r.get(2)?,
-                user_id: uuid(3)?,
-                username: r.get(4)?,
-                action: r.get(5)?,
-                entity_type: r.get(6)?,
-                entity_id: uuid(7)?,
-                patient_id: uuid(8)?,
-                outcome: r.get(9)?,
-                detail: r.get(10)?,
-                prev_hash: r.get(11)?,
-                hash: r.get(12)?,
-            })
-        },
+        audit::read_entry,
     )
     .expect("entry")
 }

@@ -6,7 +6,7 @@ mod chain;
 mod query;
 
 pub use chain::{ChainBreak, ChainReport, GENESIS_HASH, entry_hash, verify_audit_chain};
-pub use query::{AuditEntry, AuditFilter};
+pub use query::{AuditEntry, AuditFilter, read_entry};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};

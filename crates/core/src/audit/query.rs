@@ -45,7 +45,8 @@ pub struct AuditFilter {
 const COLUMNS: &str = "device_id, seq, at, user_id, username, action, entity_type, entity_id, patient_id, \
                        outcome, detail, prev_hash, hash";
 
-pub(crate) fn read_entry(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
+/// Reads one `audit_log` row selected with the columns in their stored order (device_id … hash).
+pub fn read_entry(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     let uuid = |i: usize| -> rusqlite::Result<Option<Uuid>> {
         let text: Option<String> = row.get(i)?;
         text.map(|t| {
