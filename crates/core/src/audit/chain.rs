@@ -1,34 +1,15 @@
 //! The audit hash chain: h_i = SHA-256(h_{i-1} ‖ canonical entry), and its verification.
 
 use rusqlite::Connection;
-use sha2::{Digest, Sha256};
 
 use super::query::{AuditEntry, read_entry};
 use crate::CoreResult;
 
-/// The `prev_hash` of a device's first entry.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use clinic_protocol::audit::GENESIS_HASH;
 
-/// The hash of an entry given its predecessor's hash. The canonical form is a JSON array of the
-/// fields in a fixed order, so it never depends on column order or map ordering.
+/// The hash of an entry given its predecessor's hash, as the clinic server computes it too.
 pub fn entry_hash(prev_hash: &str, entry: &AuditEntry) -> String {
-    let canonical = serde_json::json!([
-        entry.device_id.to_string(),
-        entry.seq,
-        entry.at,
-        entry.user_id.map(|u| u.to_string()),
-        entry.username,
-        entry.action,
-        entry.entity_type,
-        entry.entity_id.map(|u| u.to_string()),
-        entry.patient_id.map(|u| u.to_string()),
-        entry.outcome,
-        entry.detail,
-    ]);
-    let mut hasher = Sha256::new();
-    hasher.update(prev_hash.as_bytes());
-    hasher.update(canonical.to_string().as_bytes());
-    hex::encode(hasher.finalize())
+    clinic_protocol::audit::entry_hash(prev_hash, &entry.to_record())
 }
 
 /// Where and how a chain is broken.

@@ -26,6 +26,27 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+impl AuditEntry {
+    /// The entry as it travels to the clinic server.
+    pub fn to_record(&self) -> clinic_protocol::audit::AuditRecord {
+        clinic_protocol::audit::AuditRecord {
+            device_id: self.device_id,
+            seq: self.seq,
+            at: self.at.clone(),
+            user_id: self.user_id,
+            username: self.username.clone(),
+            action: self.action.clone(),
+            entity_type: self.entity_type.clone(),
+            entity_id: self.entity_id,
+            patient_id: self.patient_id,
+            outcome: self.outcome.clone(),
+            detail: self.detail.clone(),
+            prev_hash: self.prev_hash.clone(),
+            hash: self.hash.clone(),
+        }
+    }
+}
+
 /// Which entries to list. Every field narrows; `None` means any. Dates are UTC `YYYY-MM-DD`, inclusive.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

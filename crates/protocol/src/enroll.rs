@@ -1,0 +1,29 @@
+//! Device enrollment: a one-time code from an administrator is exchanged for the device's own credential.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// `POST /v1/enroll` (no credential needed; the code is the proof).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollRequest {
+    /// The one-time enrollment code an administrator created (single use, expires).
+    pub code: String,
+    /// The name the desk gives this computer, e.g. "Reception 1"; shown in the device list.
+    pub device_name: String,
+    /// The device's own id (its local `device` row), so its audit chain and series keep their identity.
+    pub device_id: Uuid,
+}
+
+/// The answer to a successful enrollment. The credential is shown once; the client keeps it in the OS keychain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: Uuid,
+    pub tenant_id: Uuid,
+    pub clinic_id: Uuid,
+    pub clinic_name: String,
+    /// The bearer credential for every later request: `Authorization: Bearer <credential>`.
+    pub credential: String,
+    /// The server's current epoch; see [`crate::pull::Cursor`].
+    pub epoch: Uuid,
+}

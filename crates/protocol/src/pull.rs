@@ -1,0 +1,62 @@
+//! Pull: the changes a clinic's server holds after a cursor, in the server's commit order.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::hlc::Hlc;
+
+/// Where a device is in the server's change stream: `seq` is the last change it has, within `epoch`.
+/// A server restored from a backup gets a new epoch, and every cursor of the old epoch is refused with
+/// [`crate::ApiErrorCode::EpochChanged`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub epoch: Uuid,
+    pub seq: i64,
+}
+
+/// `GET /v1/pull?epoch=…&after=…&limit=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    pub epoch: Uuid,
+    /// The last `seq` the client has; 0 for none.
+    pub after: i64,
+    /// Page size, at most [`crate::MAX_PAGE_SIZE`]; [`crate::DEFAULT_PAGE_SIZE`] when absent.
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// One record as the server now holds it: its whole current state, not a diff.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The clinic's change sequence number of this version (commit order on the server).
+    pub seq: i64,
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub row_version: i64,
+    /// The record's fields; for a tombstone, its last state.
+    pub data: serde_json::Value,
+    /// RFC 3339 UTC, server time of the change.
+    pub updated_at: String,
+    pub updated_by: Option<Uuid>,
+    /// Set when the record is deleted (soft delete; clinical data is never removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+    /// The HLC of the mutation that made this version.
+    pub hlc: Hlc,
+    /// The device whose mutation made this version, so a device can recognise its own changes.
+    pub origin_device: Option<Uuid>,
+    /// That mutation's id.
+    pub origin_mutation: Option<Uuid>,
+}
+
+/// One page of changes. Apply `changes` and store `next` in one local transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// The cursor after this page (unchanged when `changes` is empty).
+    pub next: Cursor,
+    /// More changes wait after `next`.
+    pub has_more: bool,
+    pub server_hlc: Hlc,
+}
