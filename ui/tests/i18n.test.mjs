@@ -35,7 +35,8 @@ test("a French system gets French screens, messages and dates", async () => {
   await page.getByRole("heading", { name: "Allergies" }).waitFor();
   await page.getByText("Coordonnées").waitFor();
   await page.getByRole("button", { name: "Modifier", exact: true }).click();
-  await field(page, "Date de naissance").fill(`${new Date().getFullYear() + 2}-01-01`);
+  assert.equal(await field(page, "Date de naissance").inputValue(), "12/03/1980");
+  await field(page, "Date de naissance").fill(`01/01/${new Date().getFullYear() + 2}`);
   await page.getByRole("button", { name: "Enregistrer les modifications" }).click();
   await page.locator("#field-date_of_birth-error").waitFor();
   assertNoProblems(page);

@@ -22,7 +22,7 @@ test("register a patient: a future date of birth is refused under the field, the
 
   await field(page, "Given name").fill("Awa");
   await field(page, "Family name").fill("Traoré");
-  await field(page, "Date of birth").fill(`${nextYear}-02-03`);
+  await field(page, "Date of birth").fill(`03/02/${nextYear}`);
   await field(page, "Phone 1").fill("+223 70 12 34 56");
   await page.getByRole("button", { name: "Add an allergy" }).click();
   await field(page, "Allergy 1").fill("Sulfonamides");
@@ -40,7 +40,7 @@ test("register a patient: a future date of birth is refused under the field, the
   await checkA11y(page, "registration form with an error");
   await screenshot(page, "05-register-field-error");
 
-  await field(page, "Date of birth").fill("1990-02-03");
+  await field(page, "Date of birth").fill("3/2/1990");
   await page.getByRole("button", { name: "Register patient" }).click();
   await page.getByTestId("patient-name").filter({ hasText: "Traoré, Awa" }).waitFor();
   await page.getByText("Sulfonamides").waitFor();
@@ -123,7 +123,7 @@ test("duplicates: a look-alike is shown while typing, and on saving; open it or 
   await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Register a patient" }).click();
   await field(page, "Given name").fill("Maria Jose");
   await field(page, "Family name").fill("Garcia");
-  await field(page, "Date of birth").fill("1980-03-12");
+  await field(page, "Date of birth").fill("12/03/1980");
   const live = page.locator(".duplicate-banner");
   await live.waitFor();
   assert.match(await live.textContent(), /García, María José/);
@@ -152,6 +152,45 @@ test("duplicates: a look-alike is shown while typing, and on saving; open it or 
   await page.getByText("Patient registered").waitFor();
   const mrn = await page.locator(".mrn-badge").textContent();
   assert.notEqual(mrn, "MAIN-D01-000001");
+  assertNoProblems(page);
+});
+
+test("dates are typed the clinic's way: not-a-date is refused under the field, the clinic's format shows in edits", async () => {
+  const page = await app.open();
+  await signIn(page, ADMIN);
+  const search = page.getByRole("combobox", { name: "Find a patient" });
+  await search.fill("garcia");
+  await page.getByRole("option", { name: /García, María José/ }).click();
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  const dob = field(page, "Date of birth");
+  assert.equal(await dob.inputValue(), "12/03/1980", "day/month/year, as the clinic is set up");
+  assert.match(await page.locator("#field-date_of_birth-hint").textContent(), /DD\/MM\/YYYY/);
+
+  await dob.fill("31/02/1980");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  const error = page.locator("#field-date_of_birth-error");
+  await error.waitFor();
+  assert.equal(await error.textContent(), "This is not a date. Type it as DD/MM/YYYY, for example 31/12/1980.");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "field-date_of_birth");
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("definition").filter({ hasText: "12 Mar 1980" }).waitFor();
+
+  // The clinic switches to month/day/year: the same record's date is shown and read that way.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Settings" }).click();
+  await field(page, "Date format").selectOption("MDY");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByText("Settings saved").waitFor();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Patients" }).click();
+  await page.getByRole("combobox", { name: "Find a patient" }).fill("garcia");
+  await page.getByRole("option", { name: /García, María José/ }).click();
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  assert.equal(await field(page, "Date of birth").inputValue(), "03/12/1980");
+  await field(page, "Date of birth").fill("13/03/1980");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.locator("#field-date_of_birth-error").filter({ hasText: "MM/DD/YYYY" }).waitFor();
+  await field(page, "Date of birth").fill("3/14/1980");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByRole("definition").filter({ hasText: "14 Mar 1980" }).waitFor();
   assertNoProblems(page);
 });
 

@@ -1,7 +1,7 @@
 // The signed-in session: permissions, the idle lock (local timer + touch_session), and `run`, which every session call goes through.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type ClinicSettings, type IpcError, type Permission, type Result, type SessionInfo } from "../api";
+import { api, type ClinicSettings, type DateFormat, type IpcError, type Permission, type Result, type SessionInfo } from "../api";
 import { clock } from "../clock";
 import { useToast } from "../components/Toast";
 import { errorTitle } from "../errors";
@@ -31,6 +31,11 @@ type SessionApi = {
 };
 
 const SessionContext = createContext<SessionApi | null>(null);
+
+/** How this clinic types dates (its setting; day-month-year until the settings have loaded). */
+export function useDateFormat(): DateFormat {
+  return useSession().settings?.date_format ?? "DMY";
+}
 
 export function useSession(): SessionApi {
   const value = useContext(SessionContext);

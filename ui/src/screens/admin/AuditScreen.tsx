@@ -4,12 +4,14 @@ import { useTranslation } from "react-i18next";
 import { api, type AuditAction, type AuditEntry, type AuditFilter, type ChainReport, type StaffMember } from "../../api";
 import { Banner } from "../../components/Banner";
 import { Button } from "../../components/Button";
+import { DateField } from "../../components/DateField";
 import { Select } from "../../components/Select";
 import { Spinner } from "../../components/Spinner";
-import { TextField } from "../../components/TextField";
+import { fieldId } from "../../components/fieldId";
 import { useToast } from "../../components/Toast";
+import { isIsoDate, isoToTyped } from "../../dates";
 import { formatDateTime, formatNumber } from "../../format";
-import { useSession } from "../../session/SessionContext";
+import { useDateFormat, useSession } from "../../session/SessionContext";
 
 export const AUDIT_ACTIONS: AuditAction[] = [
   "clinic_setup", "login", "logout", "session_lock", "session_unlock", "access_denied", "staff_create",
@@ -29,6 +31,8 @@ export function AuditScreen() {
   const [action, setAction] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
+  const [dateError, setDateError] = useState<{ field: string; message: string } | null>(null);
+  const dateFormat = useDateFormat();
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [report, setReport] = useState<ChainReport | null>(null);
   const [verifying, setVerifying] = useState(false);
@@ -60,6 +64,14 @@ export function AuditScreen() {
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
+    const bad = from !== "" && !isIsoDate(from) ? "from_date" : to !== "" && !isIsoDate(to) ? "to_date" : null;
+    if (bad) {
+      const pattern = t(`dates.pattern.${dateFormat}`);
+      setDateError({ field: bad, message: t("dates.invalid", { pattern, example: isoToTyped("1980-12-31", dateFormat) }) });
+      document.getElementById(fieldId(bad))?.focus();
+      return;
+    }
+    setDateError(null);
     load();
   };
 
@@ -119,8 +131,8 @@ export function AuditScreen() {
           options={[{ value: "", label: t("audit.anyAction") }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`auditAction.${a}`) }))]}
           onChange={setAction}
         />
-        <TextField label={t("audit.from")} field="from_date" type="date" value={from} onChange={setFrom} />
-        <TextField label={t("audit.to")} field="to_date" type="date" value={to} onChange={setTo} />
+        <DateField label={t("audit.from")} field="from_date" format={dateFormat} value={from} onChange={setFrom} error={dateError?.field === "from_date" ? dateError.message : null} />
+        <DateField label={t("audit.to")} field="to_date" format={dateFormat} value={to} onChange={setTo} error={dateError?.field === "to_date" ? dateError.message : null} />
         <Button type="submit" variant="primary">
           {t("audit.apply")}
         </Button>

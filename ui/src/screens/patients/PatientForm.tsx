@@ -3,9 +3,11 @@ import { useTranslation } from "react-i18next";
 import type { PhoneKind, Sex } from "../../api";
 import { Button } from "../../components/Button";
 import { Checkbox } from "../../components/Checkbox";
+import { DateField } from "../../components/DateField";
 import { fieldId } from "../../components/fieldId";
 import { Select } from "../../components/Select";
 import { TextField } from "../../components/TextField";
+import { useDateFormat } from "../../session/SessionContext";
 import type { FormDraft } from "./draft";
 import { ClinicalLists, EmergencyContactFields, IdentifierList, InsuranceList } from "./PatientFormLists";
 import { focusSoon, TextList } from "./TextList";
@@ -22,6 +24,7 @@ export const PHONE_KINDS: PhoneKind[] = ["mobile", "home", "work", "other"];
 export function PatientForm(props: FormProps) {
   const { t } = useTranslation();
   const { form, update, err } = props;
+  const dateFormat = useDateFormat();
   const set = <K extends keyof FormDraft>(key: K, value: FormDraft[K]) => update((f) => ({ ...f, [key]: value }));
   const setAddress = (key: keyof FormDraft["address"], value: string) => update((f) => ({ ...f, address: { ...f.address, [key]: value } }));
 
@@ -32,7 +35,7 @@ export function PatientForm(props: FormProps) {
         <div className="grid-2">
           <TextField label={t("patient.givenName")} field="given_name" value={form.given_name} onChange={(v) => set("given_name", v)} error={err("given_name")} autoComplete="off" required />
           <TextField label={t("patient.familyName")} field="family_name" value={form.family_name} onChange={(v) => set("family_name", v)} error={err("family_name")} autoComplete="off" required />
-          <TextField label={t("patient.dateOfBirth")} field="date_of_birth" type="date" value={form.date_of_birth} onChange={(v) => set("date_of_birth", v)} error={err("date_of_birth")} />
+          <DateField label={t("patient.dateOfBirth")} field="date_of_birth" format={dateFormat} value={form.date_of_birth} onChange={(v) => set("date_of_birth", v)} error={err("date_of_birth")} />
           <Select label={t("patient.sex")} field="sex" value={form.sex} options={SEXES.map((s) => ({ value: s, label: t(`sex.${s}`) }))} onChange={(v) => set("sex", v as Sex)} error={err("sex")} />
         </div>
         <TextList

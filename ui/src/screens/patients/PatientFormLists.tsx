@@ -1,9 +1,11 @@
 // The repeatable parts of the patient form: identifiers, insurance policies, emergency contact, allergies and alerts.
 import { useTranslation } from "react-i18next";
 import { Button } from "../../components/Button";
+import { DateField } from "../../components/DateField";
 import { fieldId } from "../../components/fieldId";
 import { Select } from "../../components/Select";
 import { TextField } from "../../components/TextField";
+import { useDateFormat } from "../../session/SessionContext";
 import type { FormProps } from "./PatientForm";
 import { focusSoon, TextList } from "./TextList";
 
@@ -69,6 +71,7 @@ export function IdentifierList({ form, update, err }: FormProps) {
 
 export function InsuranceList({ form, update, err }: FormProps) {
   const { t } = useTranslation();
+  const dateFormat = useDateFormat();
   const items = form.insurance;
   const setItems = (insurance: typeof items) => update((f) => ({ ...f, insurance }));
   const setOne = (i: number, key: keyof (typeof items)[number], value: string) =>
@@ -84,8 +87,8 @@ export function InsuranceList({ form, update, err }: FormProps) {
           <div className="grid-2">
             <TextField label={t("insurance.provider")} field={`insurance[${i}].provider`} value={p.provider} onChange={(v) => setOne(i, "provider", v)} error={err(`insurance[${i}].provider`)} />
             <TextField label={t("insurance.policyNumber")} field={`insurance[${i}].policy_number`} value={p.policy_number} onChange={(v) => setOne(i, "policy_number", v)} error={err(`insurance[${i}].policy_number`)} />
-            <TextField label={t("insurance.coverageStart")} field={`insurance[${i}].coverage_start`} type="date" value={p.coverage_start} onChange={(v) => setOne(i, "coverage_start", v)} error={err(`insurance[${i}].coverage_start`)} />
-            <TextField label={t("insurance.coverageEnd")} field={`insurance[${i}].coverage_end`} type="date" value={p.coverage_end} onChange={(v) => setOne(i, "coverage_end", v)} error={err(`insurance[${i}].coverage_end`)} />
+            <DateField label={t("insurance.coverageStart")} field={`insurance[${i}].coverage_start`} format={dateFormat} value={p.coverage_start} onChange={(v) => setOne(i, "coverage_start", v)} error={err(`insurance[${i}].coverage_start`)} />
+            <DateField label={t("insurance.coverageEnd")} field={`insurance[${i}].coverage_end`} format={dateFormat} value={p.coverage_end} onChange={(v) => setOne(i, "coverage_end", v)} error={err(`insurance[${i}].coverage_end`)} />
           </div>
           <Button
             variant="ghost"

@@ -10,7 +10,9 @@ import { useToast } from "../../components/Toast";
 import { fieldErrorOf } from "../../errors";
 import { useSession } from "../../session/SessionContext";
 import { useNavigate } from "../routes";
-import { draftFromForm, emptyForm, formFromPatient, worthDuplicateCheck, type FormDraft } from "./draft";
+import { isoToTyped } from "../../dates";
+import { useDateFormat } from "../../session/SessionContext";
+import { draftFromForm, emptyForm, firstInvalidDate, formFromPatient, worthDuplicateCheck, type FormDraft } from "./draft";
 import { DuplicateList } from "./DuplicateList";
 import { PatientForm } from "./PatientForm";
 import { usePatientFormState } from "./usePatientFormState";
@@ -180,8 +182,15 @@ type BodyProps = {
 
 function FormBody({ state, busy, submitLabel, onSubmit, onCancel, above }: BodyProps) {
   const { t } = useTranslation();
+  const dateFormat = useDateFormat();
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const badDate = firstInvalidDate(state.form);
+    if (badDate) {
+      const pattern = t(`dates.pattern.${dateFormat}`);
+      state.showFieldError({ field: badDate, message: t("dates.invalid", { pattern, example: isoToTyped("1980-12-31", dateFormat) }) });
+      return;
+    }
     onSubmit();
   };
   return (

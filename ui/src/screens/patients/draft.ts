@@ -1,5 +1,6 @@
 // The patient form's working copy (every field a string or list) and its conversion to and from PatientDraft.
 import type { Identifier, Insurance, Patient, PatientDraft, Phone, Sex } from "../../api";
+import { isIsoDate } from "../../dates";
 
 export type FormDraft = {
   given_name: string;
@@ -68,6 +69,20 @@ export function formFromPatient(p: Patient): FormDraft {
 }
 
 const orNull = (s: string): string | null => (s.trim() === "" ? null : s);
+/** A date field's ISO value; text that is not a date yet goes as none (saving checks it first: `firstInvalidDate`). */
+const dateOrNull = (s: string): string | null => (isIsoDate(s.trim()) ? s.trim() : null);
+
+/** The path of the first date field holding text that is not a date, to point the person at it before saving. */
+export function firstInvalidDate(f: FormDraft): string | null {
+  const dates: [string, string][] = [
+    ["date_of_birth", f.date_of_birth],
+    ...f.insurance.flatMap((i, n): [string, string][] => [
+      [`insurance[${n}].coverage_start`, i.coverage_start],
+      [`insurance[${n}].coverage_end`, i.coverage_end],
+    ]),
+  ];
+  return dates.find(([, value]) => value.trim() !== "" && !isIsoDate(value.trim()))?.[0] ?? null;
+}
 
 /** What is sent to core. A phone line left completely empty is dropped; everything else goes as typed (core validates). */
 export function draftFromForm(f: FormDraft): PatientDraft {
@@ -76,14 +91,14 @@ export function draftFromForm(f: FormDraft): PatientDraft {
   const insurance: Insurance[] = f.insurance.map((i) => ({
     provider: i.provider,
     policy_number: i.policy_number,
-    coverage_start: orNull(i.coverage_start),
-    coverage_end: orNull(i.coverage_end),
+    coverage_start: dateOrNull(i.coverage_start),
+    coverage_end: dateOrNull(i.coverage_end),
   }));
   return {
     given_name: f.given_name,
     family_name: f.family_name,
     other_names: f.other_names,
-    date_of_birth: orNull(f.date_of_birth),
+    date_of_birth: dateOrNull(f.date_of_birth),
     sex: f.sex,
     phones: f.phones.length === 1 && f.phones[0]?.number.trim() === "" ? [] : f.phones,
     email: orNull(f.email),
