@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod commands;
 pub mod error;
 pub mod state;
+mod webview;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -67,6 +68,7 @@ pub fn run() {
             let state =
                 AppState::new(data, keys, Env::system()).with_demo_patients(if demo { DEMO_PATIENTS } else { 0 });
             app.manage(Arc::new(state));
+            webview::tune(app);
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"))

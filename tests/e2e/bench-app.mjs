@@ -281,20 +281,11 @@ async function main() {
     const typing = await measureTyping(driver);
     const memory = await measureMemory(driver);
     await driver.stop();
-    // The same again with WebKit's accelerated compositing off, for comparison: under Xvfb it runs on
-    // Mesa's software OpenGL.
-    const plain = await startDriver({ dataDir, logFile: join(ARTIFACTS, "bench-tauri-driver.log"), env: { WEBKIT_DISABLE_COMPOSITING_MODE: "1" } });
-    let memoryNoCompositing;
-    try {
-      memoryNoCompositing = await measureMemory(plain, "WEBKIT_DISABLE_COMPOSITING_MODE=1");
-    } finally {
-      await plain.stop();
-    }
     const config = { PATIENTS, SLOW_QUERIES, FAST_QUERY, FAST_KEY_GAP_MS, BROWSE_QUERIES, DEBOUNCE_MS, build: process.env.CLINIC_BENCH_BUILD ?? application };
-    const section = summarize({ m, seeded, launches, typing, memory, memoryNoCompositing }, config);
+    const section = summarize({ m, seeded, launches, typing, memory }, config);
     log("");
     log(section);
-    writeFileSync(join(ARTIFACTS, "bench-app.json"), JSON.stringify({ m, seeded, launches, typing, memory, memoryNoCompositing }, null, 2));
+    writeFileSync(join(ARTIFACTS, "bench-app.json"), JSON.stringify({ m, seeded, launches, typing, memory }, null, 2));
     if (process.env.CLINIC_BENCH_NO_DOCS === "1") log("\n(docs/benchmarks.md left alone: CLINIC_BENCH_NO_DOCS=1)");
     else {
       writeDocs(section);

@@ -197,7 +197,9 @@ export const SOFTWARE_GL = /libLLVM|\/dri\/|libgallium/;
  * Mesa's software OpenGL stack.
  */
 export function appMemory(app) {
+  const dumpTo = process.env.CLINIC_BENCH_SMAPS_DIR;
   return appProcessTree(app).map((p) => {
+    if (dumpTo) writeFileSync(join(dumpTo, `${Date.now()}-${p.name.replace(/\W/g, "")}.smaps`), readProc(p.pid, "smaps") ?? "");
     const status = readProc(p.pid, "status") ?? "";
     const rollup = readProc(p.pid, "smaps_rollup") ?? "";
     const kb = (text, key) => Number((text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m")) ?? [])[1] ?? 0);
