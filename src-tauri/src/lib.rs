@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod commands;
 pub mod error;
 pub mod state;
+mod sync_runner;
 mod webview;
 
 use std::path::PathBuf;
@@ -67,7 +68,9 @@ pub fn run() {
             let keys = Arc::new(OsKeychain::for_data_dir(&data));
             let state =
                 AppState::new(data, keys, Env::system()).with_demo_patients(if demo { DEMO_PATIENTS } else { 0 });
-            app.manage(Arc::new(state));
+            let state = Arc::new(state);
+            app.manage(state.clone());
+            sync_runner::start(state);
             webview::tune(app);
             Ok(())
         })

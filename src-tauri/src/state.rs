@@ -3,12 +3,14 @@
 use std::sync::{Arc, RwLock};
 
 use clinic_core::clock::Env;
-use clinic_core::keys::KeyStore;
+use clinic_core::keys::{CredentialStore, KeyStore};
 use clinic_core::store::{DataDir, DataDirStatus};
+use clinic_core::sync::{self, JoinProgress, SyncProblem};
 use clinic_core::{Clinic, CoreError, ErrorCode};
 use serde::Serialize;
 
 use crate::error::{IpcError, IpcResult};
+use crate::sync_runner::SyncWaker;
 
 /// Where the app stands at start-up, so the UI knows which screen to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -18,6 +20,8 @@ pub enum AppStatus {
     SetupNeeded,
     /// The database is open and the clinic is set up: sign in.
     Ready { clinic_name: String },
+    /// This computer joined a clinic and is downloading it; nobody can sign in until it is here.
+    Joining { server_url: String, clinic_name: Option<String>, records: u32, problem: Option<SyncProblem> },
     /// The database could not be unlocked with the keychain's key: ask for the recovery key.
     NeedsRecoveryKey { message: String },
     /// The database was damaged and set aside: restore a backup.
@@ -31,15 +35,27 @@ pub enum AppStatus {
 pub struct AppState {
     pub data: DataDir,
     pub keys: Arc<dyn KeyStore>,
+    /// Where this computer's clinic-server credential is kept (the same keychain as the database key).
+    pub credentials: Arc<dyn CredentialStore>,
     pub env: Env,
+    /// Wakes the automatic sync thread early.
+    pub sync_waker: SyncWaker,
     /// Made-up patients to load at first setup (`--demo`).
     pub demo_patients: usize,
     clinic: RwLock<Option<Arc<Clinic>>>,
 }
 
 impl AppState {
-    pub fn new(data: DataDir, keys: Arc<dyn KeyStore>, env: Env) -> Self {
-        AppState { data, keys, env, demo_patients: 0, clinic: RwLock::new(None) }
+    pub fn new<K: KeyStore + CredentialStore + 'static>(data: DataDir, keys: Arc<K>, env: Env) -> Self {
+        AppState {
+            data,
+            credentials: keys.clone(),
+            keys,
+            env,
+            sync_waker: SyncWaker::default(),
+            demo_patients: 0,
+            clinic: RwLock::new(None),
+        }
     }
 
     /// Loads `count` made-up patients right after first-run setup, for trying the app.
@@ -88,8 +104,13 @@ impl AppState {
 }
 
 fn ready_or_setup(clinic: &Clinic) -> IpcResult<AppStatus> {
-    match clinic_core::setup::clinic_name(clinic)? {
-        Some(clinic_name) => Ok(AppStatus::Ready { clinic_name }),
-        None => Ok(AppStatus::SetupNeeded),
+    if let Some(clinic_name) = clinic_core::setup::clinic_name(clinic)? {
+        return Ok(AppStatus::Ready { clinic_name });
     }
+    Ok(match sync::join_progress(clinic)? {
+        Some(JoinProgress { server_url, clinic_name, records, problem }) => {
+            AppStatus::Joining { server_url, clinic_name, records, problem }
+        }
+        None => AppStatus::SetupNeeded,
+    })
 }

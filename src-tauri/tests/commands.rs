@@ -159,6 +159,56 @@ fn demo_mode_loads_made_up_patients_at_setup() {
 }
 
 #[test]
+fn sync_commands_report_status_and_refuse_bad_enrollments_without_the_network() {
+    let h = harness();
+    h.set_up();
+    let session = h.sign_in();
+    let status = h.call("sync_status", json!({ "session": session })).expect("status");
+    assert_eq!(status["enrolled"], false);
+    assert_eq!(status["pending_count"].as_u64().map(|n| n > 0), Some(true), "setup itself waits to be sent");
+
+    let refused = h
+        .call(
+            "enroll_device",
+            json!({ "session": session, "serverUrl": "ftp://clinic.example.org", "code": "ABCD-EFGH", "deviceName": "Desk 1" }),
+        )
+        .expect_err("not a web address");
+    assert_eq!(refused["code"], "validation");
+    assert_eq!(refused["field"], "server_url");
+
+    let not_enrolled = h.call("sync_now", json!({ "session": session })).expect_err("not enrolled");
+    assert_eq!(not_enrolled["code"], "unavailable");
+    assert_eq!(h.call("list_review_items", json!({ "session": session, "includeClosed": true })), Ok(json!([])));
+    assert_eq!(h.call("list_rejected_changes", json!({ "session": session })), Ok(json!([])));
+    let unknown = h
+        .call("discard_rejected_change", json!({ "session": session, "deviceSeq": 999_999, "reason": "typed twice" }))
+        .expect_err("no such change");
+    assert_eq!(unknown["code"], "not_found");
+}
+
+#[test]
+fn joining_an_unreachable_server_says_so_and_leaves_the_computer_ready_for_setup() {
+    let h = harness();
+    let bad = h
+        .call(
+            "join_clinic",
+            json!({ "serverUrl": "clinic.example.org", "code": "ABCD", "deviceName": "Desk 2", "deviceCode": "D02" }),
+        )
+        .expect_err("not a web address");
+    assert_eq!((bad["code"].as_str(), bad["field"].as_str()), (Some("validation"), Some("server_url")));
+    // Port 9 on the loopback: nothing listens, so the connection is refused at once.
+    let offline = h
+        .call(
+            "join_clinic",
+            json!({ "serverUrl": "http://127.0.0.1:9", "code": "ABCD", "deviceName": "Desk 2", "deviceCode": "D02" }),
+        )
+        .expect_err("unreachable");
+    assert_eq!(offline["code"], "unavailable");
+    assert_eq!(h.call("app_status", json!({})), Ok(json!({ "stage": "setup_needed" })));
+    assert_eq!(h.call("continue_join", json!({})), Ok(json!({ "stage": "setup_needed" })));
+}
+
+#[test]
 fn the_committed_typescript_bindings_match_the_commands() {
     let generated = tempfile::NamedTempFile::new().expect("temp file");
     bindings::export_to(generated.path()).expect("export");

@@ -6,6 +6,7 @@ import { Spinner } from "./components/Spinner";
 import { useToast } from "./components/Toast";
 import { errorTitle } from "./errors";
 import { ChangePasswordScreen } from "./screens/ChangePasswordScreen";
+import { JoiningScreen } from "./screens/JoiningScreen";
 import { LoginScreen } from "./screens/LoginScreen";
 import { QuarantinedScreen } from "./screens/QuarantinedScreen";
 import { RecoveryKeyEntryScreen } from "./screens/RecoveryKeyEntryScreen";
@@ -88,6 +89,16 @@ export function App() {
           return <SetupScreen onDone={(key) => setStage({ kind: "recovery_key", key })} onStatus={(s) => setStage({ kind: "status", status: s })} />;
         case "ready":
           return <LoginScreen clinicName={status.clinic_name} onSignedIn={signedIn} />;
+        case "joining":
+          return (
+            <JoiningScreen
+              serverUrl={status.server_url}
+              clinicName={status.clinic_name ?? null}
+              records={status.records}
+              problem={status.problem ?? null}
+              onStatus={(s) => setStage({ kind: "status", status: s })}
+            />
+          );
         case "needs_recovery_key":
           return <RecoveryKeyEntryScreen message={status.message} onStatus={(s) => setStage({ kind: "status", status: s })} />;
         case "quarantined":

@@ -15,9 +15,14 @@ import type {
   PatientSummary_Serialize,
   Patient_Serialize,
   RegisterOutcome_Serialize,
+  RejectedMutation_Serialize,
+  ReviewDecision,
+  ReviewItemView_Serialize,
   Role,
   SessionInfo,
   StaffMember,
+  SyncReport_Serialize,
+  SyncStatus_Serialize,
 } from "./bindings";
 
 export type { AppStatus, ChainReport, ClinicSettings, FirstAdministrator, NewStaff, Role, SessionInfo, StaffMember };
@@ -34,6 +39,15 @@ export type {
   Phone,
   PhoneKind,
   Sex,
+  ClockSkew,
+  ConnectionState,
+  Enrollment,
+  FieldClashView,
+  ReviewDecision,
+  ReviewItemKind,
+  ReviewItemStatus,
+  SyncProblem,
+  SyncProblemCode,
 } from "./bindings";
 
 /** What the app receives: the generated `_Serialize` shapes (every field present). */
@@ -44,6 +58,10 @@ export type PatientDraft = PatientDraft_Serialize;
 export type Patient = Patient_Serialize;
 export type PatientSummary = PatientSummary_Serialize;
 export type RegisterOutcome = RegisterOutcome_Serialize;
+export type SyncStatus = SyncStatus_Serialize;
+export type SyncReport = SyncReport_Serialize;
+export type ReviewItem = ReviewItemView_Serialize;
+export type RejectedChange = RejectedMutation_Serialize;
 
 /** What every command resolves to. */
 export type Result<T> = { status: "ok"; data: T } | { status: "error"; error: IpcError };
@@ -59,6 +77,10 @@ export const api = {
   setupClinic: (settings: ClinicSettings, administrator: FirstAdministrator, deviceCode: string) =>
     commands.setupClinic(settings, administrator, deviceCode),
   unlockWithRecoveryKey: (recoveryKey: string): Promise<Result<AppStatus>> => commands.unlockWithRecoveryKey(recoveryKey),
+  /** Joins a clinic that already syncs (instead of setup): the new database's recovery key and the status. */
+  joinClinic: (serverUrl: string, code: string, deviceName: string, deviceCode: string): Promise<Result<{ recovery_key: string; status: AppStatus }>> =>
+    commands.joinClinic(serverUrl, code, deviceName, deviceCode),
+  continueJoin: (): Promise<Result<AppStatus>> => commands.continueJoin(),
   /** `null`: the person cancelled the file dialog. */
   restoreBackup: (session: Session | null, backupKey: string | null): Promise<Result<AppStatus | null>> =>
     commands.restoreBackup(session, backupKey),
@@ -106,6 +128,19 @@ export const api = {
     commands.deletePatient(session, patientId, reason),
   mergePatients: (session: Session, survivorId: string, duplicateId: string, reason: string): Promise<Result<Patient>> =>
     commands.mergePatients(session, survivorId, duplicateId, reason),
+
+  // Sync with the clinic server
+  syncStatus: (session: Session): Promise<Result<SyncStatus>> => commands.syncStatus(session),
+  syncNow: (session: Session): Promise<Result<SyncReport>> => commands.syncNow(session),
+  enrollDevice: (session: Session, serverUrl: string, code: string, deviceName: string) =>
+    commands.enrollDevice(session, serverUrl, code, deviceName),
+  listReviewItems: (session: Session, includeClosed: boolean): Promise<Result<ReviewItem[]>> =>
+    commands.listReviewItems(session, includeClosed),
+  resolveReviewItem: (session: Session, id: string, decision: ReviewDecision, resolution: string): Promise<Result<ReviewItem>> =>
+    commands.resolveReviewItem(session, id, decision, resolution),
+  listRejectedChanges: (session: Session): Promise<Result<RejectedChange[]>> => commands.listRejectedChanges(session),
+  retryRejectedChange: (session: Session, deviceSeq: number) => commands.retryRejectedChange(session, deviceSeq),
+  discardRejectedChange: (session: Session, deviceSeq: number, reason: string) => commands.discardRejectedChange(session, deviceSeq, reason),
 
   // Backups and recovery
   /** `null`: the person cancelled the save dialog (Rust opens it). */

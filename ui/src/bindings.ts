@@ -8,14 +8,21 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	/**  Where the app stands: setup needed, ready to sign in, or what is wrong. */
-	appStatus: () => typedError<AppStatus, IpcError_Serialize>(__TAURI_INVOKE("app_status")),
+	appStatus: () => typedError<AppStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("app_status")),
 	/**
 	 *  First run: creates the encrypted database (key into the keychain first), the clinic and its
 	 *  first administrator. The recovery key is returned once, for the person to write down or print.
 	 */
 	setupClinic: (settings: ClinicSettings, administrator: FirstAdministrator, deviceCode: string) => typedError<SetupDone, IpcError_Serialize>(__TAURI_INVOKE("setup_clinic", { settings, administrator, deviceCode })),
 	/**  Opens the database with the recovery key (and puts the key back into the keychain). */
-	unlockWithRecoveryKey: (recoveryKey: string) => typedError<AppStatus, IpcError_Serialize>(__TAURI_INVOKE("unlock_with_recovery_key", { recoveryKey })),
+	unlockWithRecoveryKey: (recoveryKey: string) => typedError<AppStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("unlock_with_recovery_key", { recoveryKey })),
+	/**
+	 *  Joins a clinic that already syncs, instead of first-run setup: enrolls with the one-time code and downloads
+	 *  the clinic. A download cut short finishes in the background (the status says `joining` until then).
+	 */
+	joinClinic: (serverUrl: string, code: string, deviceName: string, deviceCode: string) => typedError<JoinDone_Serialize, IpcError_Serialize>(__TAURI_INVOKE("join_clinic", { serverUrl, code, deviceName, deviceCode })),
+	/**  Tries the joining computer's download again now, and says where things stand. */
+	continueJoin: () => typedError<AppStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("continue_join")),
 	login: (username: string, password: string) => typedError<SessionInfo, IpcError_Serialize>(__TAURI_INVOKE("login", { username, password })),
 	logout: (session: SessionId) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("logout", { session })),
 	lockSession: (session: SessionId) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("lock_session", { session })),
@@ -43,6 +50,18 @@ export const commands = {
 	updatePatient: (session: SessionId, patientId: string, expectedRowVersion: number, draft: PatientDraft_Deserialize) => typedError<Patient_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_patient", { session, patientId, expectedRowVersion, draft })),
 	deletePatient: (session: SessionId, patientId: string, reason: string) => typedError<Patient_Serialize, IpcError_Serialize>(__TAURI_INVOKE("delete_patient", { session, patientId, reason })),
 	mergePatients: (session: SessionId, survivorId: string, duplicateId: string, reason: string) => typedError<Patient_Serialize, IpcError_Serialize>(__TAURI_INVOKE("merge_patients", { session, survivorId, duplicateId, reason })),
+	syncStatus: (session: SessionId) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_status", { session })),
+	/**  Syncs now and says how it went; a problem (offline, revoked…) comes back as the error to show. */
+	syncNow: (session: SessionId) => typedError<SyncReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_now", { session })),
+	/**  Enrolls this computer with a clinic server (administrators), then starts syncing at once. */
+	enrollDevice: (session: SessionId, serverUrl: string, code: string, deviceName: string) => typedError<Enrollment, IpcError_Serialize>(__TAURI_INVOKE("enroll_device", { session, serverUrl, code, deviceName })),
+	listReviewItems: (session: SessionId, includeClosed: boolean) => typedError<ReviewItemView_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_review_items", { session, includeClosed })),
+	resolveReviewItem: (session: SessionId, id: string, decision: ReviewDecision, resolution: string) => typedError<ReviewItemView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("resolve_review_item", { session, id, decision, resolution })),
+	listRejectedChanges: (session: SessionId) => typedError<RejectedMutation_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_rejected_changes", { session })),
+	/**  Sends a refused change again (after its cause was fixed, e.g. the app updated). */
+	retryRejectedChange: (session: SessionId, deviceSeq: number) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("retry_rejected_change", { session, deviceSeq })),
+	/**  Gives up a refused change, saying why (kept in the audit trail). */
+	discardRejectedChange: (session: SessionId, deviceSeq: number, reason: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("discard_rejected_change", { session, deviceSeq, reason })),
 	/**  Makes an encrypted backup where the person chooses (a USB stick). `None` if they cancel. */
 	createBackup: (session: SessionId, newKey: boolean) => typedError<BackupDone_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("create_backup", { session, newKey })),
 	/**
@@ -50,7 +69,7 @@ export const commands = {
 	 *  may do this; with none (damaged and set aside, or a new computer), knowing the backup's key is enough.
 	 *  `backup_key` is the key the backup was made under, if it is not the database's own.
 	 */
-	restoreBackup: (session: SessionId | null, backupKey: string | null) => typedError<AppStatus | null, IpcError_Serialize>(__TAURI_INVOKE("restore_backup", { session, backupKey })),
+	restoreBackup: (session: SessionId | null, backupKey: string | null) => typedError<AppStatus_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("restore_backup", { session, backupKey })),
 	/**  Saves the printable recovery sheet (PDF) where the person chooses. `None` if they cancel. */
 	exportRecoverySheet: (session: SessionId) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("export_recovery_sheet", { session })),
 	/**  Saves the filtered audit trail as CSV where the person chooses. `None` if they cancel. */
@@ -82,11 +101,31 @@ export type Address_Serialize = {
 };
 
 /**  Where the app stands at start-up, so the UI knows which screen to show. */
-export type AppStatus = 
+export type AppStatus = AppStatus_Serialize | AppStatus_Deserialize;
+
+/**  Where the app stands at start-up, so the UI knows which screen to show. */
+export type AppStatus_Deserialize = 
 /**  No database yet: first-run setup. */
 { stage: "setup_needed" } | 
 /**  The database is open and the clinic is set up: sign in. */
 { stage: "ready"; clinic_name: string } | 
+/**  This computer joined a clinic and is downloading it; nobody can sign in until it is here. */
+{ stage: "joining"; server_url: string; clinic_name?: string | null; records: number; problem?: SyncProblem | null } | 
+/**  The database could not be unlocked with the keychain's key: ask for the recovery key. */
+{ stage: "needs_recovery_key"; message: string } | 
+/**  The database was damaged and set aside: restore a backup. */
+{ stage: "quarantined"; message: string } | 
+/**  Something else stops the app (the keychain cannot be reached, a newer database). */
+{ stage: "unavailable"; message: string };
+
+/**  Where the app stands at start-up, so the UI knows which screen to show. */
+export type AppStatus_Serialize = 
+/**  No database yet: first-run setup. */
+{ stage: "setup_needed" } | 
+/**  The database is open and the clinic is set up: sign in. */
+{ stage: "ready"; clinic_name: string } | 
+/**  This computer joined a clinic and is downloading it; nobody can sign in until it is here. */
+{ stage: "joining"; server_url: string; clinic_name: string | null; records: number; problem: SyncProblem | null } | 
 /**  The database could not be unlocked with the keychain's key: ask for the recovery key. */
 { stage: "needs_recovery_key"; message: string } | 
 /**  The database was damaged and set aside: restore a backup. */
@@ -95,7 +134,41 @@ export type AppStatus =
 { stage: "unavailable"; message: string };
 
 /**  What was done. A closed set so the trail can be filtered reliably. */
-export type AuditAction = "clinic_setup" | "login" | "logout" | "session_lock" | "session_unlock" | "access_denied" | "staff_create" | "staff_role_change" | "staff_deactivate" | "staff_reactivate" | "password_reset" | "password_change" | "settings_update" | "patient_create" | "patient_view" | "patient_update" | "patient_delete" | "patient_merge" | "patient_import" | "audit_view" | "audit_export" | "backup" | "restore" | "recovery_sheet_export" | "integrity_check";
+export type AuditAction = "clinic_setup" | "login" | "logout" | "session_lock" | "session_unlock" | "access_denied" | "staff_create" | "staff_role_change" | "staff_deactivate" | "staff_reactivate" | "password_reset" | "password_change" | "settings_update" | "patient_create" | "patient_view" | "patient_update" | "patient_delete" | "patient_merge" | "patient_import" | "audit_view" | "audit_export" | "backup" | "restore" | "recovery_sheet_export" | "integrity_check" | 
+/**  This computer was enrolled with a clinic server. */
+"sync_enroll" | 
+/**  Records pulled from the clinic server were written here (detail: counts per entity). */
+"sync_apply" | 
+/**  A person resolved or dismissed a review item. */
+"review_resolve" | 
+/**  A person re-queued a change the clinic server had refused. */
+"sync_retry" | 
+/**  A person discarded a change the clinic server had refused (with the reason). */
+"sync_discard" | 
+/**  An appointment was booked (detail: `overbooked: …` when a clash was confirmed). */
+"appointment_book" | 
+/**  An appointment was moved to another time or clinician. */
+"appointment_reschedule" | 
+/**  An appointment was cancelled (the reason is on the appointment, not here). */
+"appointment_cancel" | 
+/**  An appointment moved along its lifecycle (detail: `booked -> arrived`). */
+"appointment_status" | 
+/**  Recording consent was recorded or withdrawn on a telemedicine appointment. */
+"appointment_consent" | 
+/**  A recorded telemedicine session was started, or refused for want of consent. */
+"telemedicine_recording" | 
+/**  An appointment type was created, changed or deactivated. */
+"appointment_type_change" | 
+/**  Working hours, extra sessions, closures, clinician profiles or the scheduling policy changed. */
+"schedule_change" | 
+/**  Leave was requested for a clinician. */
+"leave_request" | 
+/**  A leave request was approved or rejected (detail: the decision and how many appointments it touches). */
+"leave_decision" | 
+/**  A waitlist entry was added, removed, skipped or booked. */
+"waitlist_change" | 
+/**  A clinician's schedule was exported as iCalendar. */
+"calendar_export";
 
 /**  One stored audit entry. */
 export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;
@@ -205,6 +278,13 @@ export type ClinicSettings = {
 	idle_lock_minutes: number,
 };
 
+/**  A stamp from elsewhere (the server, or another desk through it) was far ahead of this computer's clock. */
+export type ClockSkew = {
+	ahead_minutes: number,
+	seen_at: string,
+	message: string,
+};
+
 /**  How the patient agrees to be contacted. */
 export type CommunicationPreferences = CommunicationPreferences_Serialize | CommunicationPreferences_Deserialize;
 
@@ -222,6 +302,11 @@ export type CommunicationPreferences_Serialize = {
 	reminders: boolean,
 };
 
+/**  Whether the clinic server answered the last time it was tried. */
+export type ConnectionState = 
+/**  Not tried since enrollment (or never enrolled). */
+"unknown" | "online" | "offline";
+
 /**  How the clinic writes dates; also how a typed date of birth is read in search. */
 export type DateFormat = 
 /**  31/12/1980 */
@@ -236,6 +321,13 @@ export type EmergencyContact = {
 	name: string,
 	relationship: string,
 	phone: string,
+};
+
+/**  This computer's enrollment, as shown after enrolling. */
+export type Enrollment = {
+	server_url: string,
+	clinic_name: string,
+	device_name: string,
 };
 
 /**  What kind of failure this is. The UI switches on this, never on message text. */
@@ -267,6 +359,18 @@ export type ErrorCode =
 export type ExportDone = {
 	path: string,
 	entries: number,
+};
+
+/**  One field's competing values, written out for reading (text as is, other values as JSON). */
+export type FieldClashView = {
+	field: string,
+	base: string,
+	/**  The value the server held (the earlier change). */
+	theirs: string,
+	/**  The value of the later change. */
+	ours: string,
+	/**  The value now in the record. */
+	kept: string,
 };
 
 /**  The first administrator, created at setup. */
@@ -326,6 +430,21 @@ export type IpcError_Serialize = {
 	code: ErrorCode,
 	message: string,
 	field: string | null,
+};
+
+/**  What joining answers: the new database's recovery key (shown once, as after setup) and where things stand. */
+export type JoinDone = JoinDone_Serialize | JoinDone_Deserialize;
+
+/**  What joining answers: the new database's recovery key (shown once, as after setup) and where things stand. */
+export type JoinDone_Deserialize = {
+	recovery_key: string,
+	status: AppStatus_Deserialize,
+};
+
+/**  What joining answers: the new database's recovery key (shown once, as after setup) and where things stand. */
+export type JoinDone_Serialize = {
+	recovery_key: string,
+	status: AppStatus_Serialize,
 };
 
 /**  Why a record came up in a search or a duplicate check. Earlier kinds rank higher. */
@@ -487,7 +606,19 @@ export type Permission =
 /**  List, filter, verify and export the audit trail. */
 "audit_read" | 
 /**  Encrypted backups, restore, recovery sheet, integrity checks. */
-"backup_restore";
+"backup_restore" | 
+/**  Enroll this computer with the clinic server, or move it to another server. */
+"sync_manage" | 
+/**  Start a sync now (the automatic sync runs without a person). */
+"sync_run" | 
+/**  Resolve review items (clashes sync could not settle) and retry or discard changes the server refused. */
+"review_resolve" | 
+/**  Appointment types, clinician profiles, working hours, extra sessions, closures and the scheduling policy. */
+"schedule_manage" | 
+/**  Ask for leave (doctors and nurses for themselves; administrators for any clinician). */
+"leave_request" | 
+/**  Approve or reject leave requests. */
+"leave_approve";
 
 /**  A phone number as typed (spaces, dots, dashes and a leading `+` are kept for display). */
 export type Phone = {
@@ -516,6 +647,116 @@ export type RegisterOutcome_Serialize = { outcome: "registered"; value: Patient_
  *  with `confirm_not_duplicate = true` if they are different people.
  */
 { outcome: "possible_duplicates"; value: PatientSummary_Serialize[] };
+
+/**  A refused change waiting for a person. */
+export type RejectedMutation = RejectedMutation_Serialize | RejectedMutation_Deserialize;
+
+/**  A refused change waiting for a person. */
+export type RejectedMutation_Deserialize = {
+	/**  Identifies it for [`retry_rejected_mutation`] and [`discard_rejected_mutation`]. */
+	device_seq: number,
+	mutation_id: string,
+	/**  e.g. `patient.update`. */
+	name: string,
+	entity: string,
+	entity_id: string,
+	/**  What the change was, in words, e.g. "Edit of García, José (MAIN-D01-000001): phones, notes". */
+	description: string,
+	/**  The server's reason. */
+	reason: string,
+	/**  Who made the change (display name), when known here. */
+	authored_by?: string | null,
+	authored_at: string,
+	rejected_at?: string | null,
+};
+
+/**  A refused change waiting for a person. */
+export type RejectedMutation_Serialize = {
+	/**  Identifies it for [`retry_rejected_mutation`] and [`discard_rejected_mutation`]. */
+	device_seq: number,
+	mutation_id: string,
+	/**  e.g. `patient.update`. */
+	name: string,
+	entity: string,
+	entity_id: string,
+	/**  What the change was, in words, e.g. "Edit of García, José (MAIN-D01-000001): phones, notes". */
+	description: string,
+	/**  The server's reason. */
+	reason: string,
+	/**  Who made the change (display name), when known here. */
+	authored_by: string | null,
+	authored_at: string,
+	rejected_at: string | null,
+};
+
+/**  What a person decided about an item. */
+export type ReviewDecision = 
+/**  The clash was dealt with (e.g. the right date of birth kept, the two records merged). */
+"resolved" | 
+/**  Nothing needed doing (e.g. two different people after all). */
+"dismissed";
+
+/**  What kind of clash an item is about (`Other` for kinds a newer server knows and this version does not). */
+export type ReviewItemKind = "safety_field_conflict" | "field_conflict" | "possible_duplicate" | "double_booking" | "edit_of_removed_record" | "other";
+
+/**  Whether an item still needs a person. */
+export type ReviewItemStatus = "open" | "resolved" | "dismissed";
+
+/**  One review item for the review screen. */
+export type ReviewItemView = ReviewItemView_Serialize | ReviewItemView_Deserialize;
+
+/**  One review item for the review screen. */
+export type ReviewItemView_Deserialize = {
+	id: string,
+	kind: ReviewItemKind,
+	status: ReviewItemStatus,
+	/**  The kind of record concerned, e.g. `patient`. */
+	entity: string,
+	records: ReviewedRecord_Deserialize[],
+	fields: FieldClashView[],
+	resolution?: string | null,
+	/**  The display name of who resolved it, when known here. */
+	resolved_by?: string | null,
+	updated_at: string,
+	/**  Resolved on this computer, and the resolution is not yet on the server. */
+	resolution_pending: boolean,
+};
+
+/**  One review item for the review screen. */
+export type ReviewItemView_Serialize = {
+	id: string,
+	kind: ReviewItemKind,
+	status: ReviewItemStatus,
+	/**  The kind of record concerned, e.g. `patient`. */
+	entity: string,
+	records: ReviewedRecord_Serialize[],
+	fields: FieldClashView[],
+	resolution: string | null,
+	/**  The display name of who resolved it, when known here. */
+	resolved_by: string | null,
+	updated_at: string,
+	/**  Resolved on this computer, and the resolution is not yet on the server. */
+	resolution_pending: boolean,
+};
+
+/**  A record an item is about, as far as this computer has it. */
+export type ReviewedRecord = ReviewedRecord_Serialize | ReviewedRecord_Deserialize;
+
+/**  A record an item is about, as far as this computer has it. */
+export type ReviewedRecord_Deserialize = {
+	id: string,
+	/**  For patients: the record number and `Family, Given`; `None` when the record is not on this computer yet. */
+	mrn?: string | null,
+	display_name?: string | null,
+};
+
+/**  A record an item is about, as far as this computer has it. */
+export type ReviewedRecord_Serialize = {
+	id: string,
+	/**  For patients: the record number and `Family, Given`; `None` when the record is not on this computer yet. */
+	mrn: string | null,
+	display_name: string | null,
+};
 
 /**  A member of staff's role. One role per account. */
 export type Role = "administrator" | "doctor" | "nurse" | "receptionist" | "billing_clerk";
@@ -552,6 +793,161 @@ export type StaffMember = {
 	active: boolean,
 	must_change_password: boolean,
 	created_at: string,
+};
+
+/**  A problem with its sentence for a person. */
+export type SyncProblem = {
+	code: SyncProblemCode,
+	message: string,
+};
+
+/**  What kept sync from finishing. */
+export type SyncProblemCode = 
+/**  The server could not be reached or did not answer in time. */
+"offline" | 
+/**  This computer is not enrolled with a clinic server (or its credential is missing from the keychain). */
+"not_enrolled" | 
+/**  The server did not accept this computer's credential. */
+"unauthenticated" | 
+/**  An administrator revoked this computer. */
+"device_revoked" | 
+/**  The enrollment code was refused. */
+"enrollment_code_invalid" | 
+/**  This version is too old to receive changes (its own changes are still sent). */
+"please_update" | 
+/**  The server asked to slow down. */
+"throttled" | 
+/**  The server cannot serve now, or failed. */
+"server_unavailable" | 
+/**  The server's certificate was refused. */
+"insecure" | 
+/**  The server's answer did not follow the protocol, or it refused a request as a whole. */
+"bad_answer" | 
+/**  Something on this computer failed (details in the log). */
+"local";
+
+/**  What one run did. */
+export type SyncReport = SyncReport_Serialize | SyncReport_Deserialize;
+
+/**  What one run did. */
+export type SyncReport_Deserialize = {
+	/**  The server answered during this run. */
+	online: boolean,
+	/**  Mutations the server acknowledged (applied, with conflict, duplicate or rejected). */
+	pushed: number,
+	applied: number,
+	/**  Applied, and a clash was recorded as a review item. */
+	conflicts: number,
+	/**  Already applied earlier (an answer that was lost, or a re-push after a server restore). */
+	duplicates: number,
+	/**  Refused: kept here and listed for a person. */
+	rejected: number,
+	/**  Records received (pull and bootstrap). */
+	pulled: number,
+	/**  Records written here. */
+	written: number,
+	/**  Records written with pending local changes re-applied on top. */
+	rebased: number,
+	/**  Records this computer could not store yet (kept and tried again). */
+	parked: number,
+	bootstrap_records: number,
+	/**  The server was restored from a backup: everything was sent again and downloaded again. */
+	epoch_changed: boolean,
+	/**  Changes still waiting to be sent after the run. */
+	pending: number,
+	review_items_open: number,
+	/**  Why the run stopped early, if it did. Progress made before is kept. */
+	problem?: SyncProblem | null,
+};
+
+/**  What one run did. */
+export type SyncReport_Serialize = {
+	/**  The server answered during this run. */
+	online: boolean,
+	/**  Mutations the server acknowledged (applied, with conflict, duplicate or rejected). */
+	pushed: number,
+	applied: number,
+	/**  Applied, and a clash was recorded as a review item. */
+	conflicts: number,
+	/**  Already applied earlier (an answer that was lost, or a re-push after a server restore). */
+	duplicates: number,
+	/**  Refused: kept here and listed for a person. */
+	rejected: number,
+	/**  Records received (pull and bootstrap). */
+	pulled: number,
+	/**  Records written here. */
+	written: number,
+	/**  Records written with pending local changes re-applied on top. */
+	rebased: number,
+	/**  Records this computer could not store yet (kept and tried again). */
+	parked: number,
+	bootstrap_records: number,
+	/**  The server was restored from a backup: everything was sent again and downloaded again. */
+	epoch_changed: boolean,
+	/**  Changes still waiting to be sent after the run. */
+	pending: number,
+	review_items_open: number,
+	/**  Why the run stopped early, if it did. Progress made before is kept. */
+	problem: SyncProblem | null,
+};
+
+/**  Everything the status bar and the sync screen show. */
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+/**  Everything the status bar and the sync screen show. */
+export type SyncStatus_Deserialize = {
+	enrolled: boolean,
+	server_url?: string | null,
+	clinic_name?: string | null,
+	device_name?: string | null,
+	enrolled_at?: string | null,
+	connection: ConnectionState,
+	last_synced_at?: string | null,
+	last_attempt_at?: string | null,
+	/**  Changes made here and not yet on the server. */
+	pending_count: number,
+	/**  Changes the server refused, waiting for a person. */
+	rejected: RejectedMutation_Deserialize[],
+	open_review_items: number,
+	last_error?: SyncProblem | null,
+	clock_skew?: ClockSkew | null,
+	/**  The first download of the clinic's records has finished. */
+	initial_download_done: boolean,
+	initial_download_records: number,
+	/**  Records received that this computer could not store yet (tried again at every sync). */
+	records_waiting: number,
+	/**  The server reported that this computer's audit trail does not continue the one it holds. */
+	audit_chain_break?: string | null,
+	/**  Failed runs in a row, for the retry back-off ([`super::retry_delay`]). */
+	consecutive_failures: number,
+};
+
+/**  Everything the status bar and the sync screen show. */
+export type SyncStatus_Serialize = {
+	enrolled: boolean,
+	server_url: string | null,
+	clinic_name: string | null,
+	device_name: string | null,
+	enrolled_at: string | null,
+	connection: ConnectionState,
+	last_synced_at: string | null,
+	last_attempt_at: string | null,
+	/**  Changes made here and not yet on the server. */
+	pending_count: number,
+	/**  Changes the server refused, waiting for a person. */
+	rejected: RejectedMutation_Serialize[],
+	open_review_items: number,
+	last_error: SyncProblem | null,
+	clock_skew: ClockSkew | null,
+	/**  The first download of the clinic's records has finished. */
+	initial_download_done: boolean,
+	initial_download_records: number,
+	/**  Records received that this computer could not store yet (tried again at every sync). */
+	records_waiting: number,
+	/**  The server reported that this computer's audit trail does not continue the one it holds. */
+	audit_chain_break: string | null,
+	/**  Failed runs in a row, for the retry back-off ([`super::retry_delay`]). */
+	consecutive_failures: number,
 };
 
 /* Tauri Specta runtime */

@@ -13,6 +13,7 @@ import "./styles/forms.css";
 import "./styles/shell.css";
 import "./styles/patients.css";
 import "./styles/admin.css";
+import "./styles/sync.css";
 
 async function start(): Promise<void> {
   // Statically false in the production build, so the mock and its import are left out of ui/dist.

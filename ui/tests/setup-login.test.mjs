@@ -88,7 +88,7 @@ test("sign-in shows the administrator's screens; a receptionist sees fewer", asy
   const page = await app.open({ scenario: "ready" });
   await signIn(page, ADMIN);
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const item of ["Patients", "Register a patient", "Staff", "Audit trail", "Settings", "Backup and restore"]) {
+  for (const item of ["Patients", "Register a patient", "Staff", "Audit trail", "Settings", "Backup and restore", "Sync"]) {
     await assert.doesNotReject(nav.getByRole("button", { name: item }).waitFor(), item);
   }
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -96,7 +96,7 @@ test("sign-in shows the administrator's screens; a receptionist sees fewer", asy
 
   await signIn(page, { username: "reception", password: "Reception-Desk-1" });
   const names = await nav.getByRole("button").allTextContents();
-  assert.deepEqual(names, ["Patients", "Register a patient"]);
+  assert.deepEqual(names, ["Patients", "Register a patient", "Sync"]);
   assertNoProblems(page);
 });
 

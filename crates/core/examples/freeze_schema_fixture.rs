@@ -16,8 +16,8 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let [_, version, out] = args.as_slice() else { bail!("usage: freeze_schema_fixture VERSION OUT.db") };
     let version: u32 = version.parse().context("VERSION must be a number")?;
-    if !(1..=2).contains(&version) {
-        bail!("this program knows how to fill schemas 1 and 2; add the data for a new schema here when it ships");
+    if !(1..=3).contains(&version) {
+        bail!("this program knows how to fill schemas 1 to 3; add the data for a new schema here when it ships");
     }
     let out = std::path::Path::new(out);
     if out.exists() {
@@ -28,8 +28,12 @@ fn main() -> anyhow::Result<()> {
     let key = DatabaseKey::from_bytes(&FIXTURE_KEY).context("key")?;
     let mut conn = create_database(&dir, &key)?;
     apply_migrations(&mut conn, version)?;
-    // Schema 2 only added the name search index (kept by triggers), so the same rows fit both.
-    fill_schema_1(&conn)?;
+    // Schema 2 only added the name search index (kept by triggers), so the same rows fit both. Schema 3 dropped
+    // the insert trigger (the store writes the index row itself), and its fixture also holds queued mutations.
+    fill_schema_1(&conn, version >= 3)?;
+    if version >= 3 {
+        fill_outbox(&conn)?;
+    }
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
     drop(conn);
     std::fs::copy(dir.db_path(), out)?;
@@ -37,7 +41,7 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn fill_schema_1(conn: &rusqlite::Connection) -> anyhow::Result<()> {
+fn fill_schema_1(conn: &rusqlite::Connection, index_by_hand: bool) -> anyhow::Result<()> {
     let at = "2026-01-15T09:30:00.000Z";
     conn.execute(
         "INSERT INTO device (id, code, created_at) VALUES ('0194a000-0000-7000-8000-000000000001', 'D01', ?1)",
@@ -83,7 +87,43 @@ fn fill_schema_1(conn: &rusqlite::Connection) -> anyhow::Result<()> {
              VALUES (?1, ?2, ?3, ?4, ?5, 'unknown', ?6, ?7, ?8, ?9, ?9)",
             params![id, mrn, given, family, dob, given_key, family_key, search_names, at],
         )?;
+        if index_by_hand {
+            conn.execute(
+                "INSERT INTO patient_name_search (rowid, search_names) VALUES (last_insert_rowid(), ?1)",
+                [search_names],
+            )?;
+        }
         conn.execute("INSERT INTO patient_lookup (kind, value, patient_id) VALUES ('mrn', ?1, ?2)", params![mrn, id])?;
+    }
+    Ok(())
+}
+
+/// Two mutations waiting to be pushed, as schema 1 to 3 queued them (no clock stamp yet).
+fn fill_outbox(conn: &rusqlite::Connection) -> anyhow::Result<()> {
+    let rows = [
+        (
+            "0194a000-0000-7000-8000-000000000020",
+            "0194a000-0000-7000-8000-000000000010",
+            "FIX-D01-000001",
+            "José",
+            "García",
+        ),
+        (
+            "0194a000-0000-7000-8000-000000000021",
+            "0194a000-0000-7000-8000-000000000011",
+            "FIX-D01-000002",
+            "Zoë",
+            "Ndlovu",
+        ),
+    ];
+    for (mutation_id, patient_id, mrn, given, family) in rows {
+        let args = serde_json::json!({ "mrn": mrn, "patient": { "given_name": given, "family_name": family } });
+        conn.execute(
+            "INSERT INTO outbox (mutation_id, name, v, entity, entity_id, args, authored_by, authored_at)
+             VALUES (?1, 'patient.register', 1, 'patient', ?2, ?3, '0194a000-0000-7000-8000-000000000003',
+                     '2026-01-15T09:30:00.000Z')",
+            params![mutation_id, patient_id, args.to_string()],
+        )?;
     }
     Ok(())
 }

@@ -33,6 +33,8 @@ pub struct Clinic {
     device: Device,
     pub(crate) sessions: Mutex<SessionTable>,
     pub(crate) idle_lock_minutes: AtomicU32,
+    /// Held for the length of one sync run, so a timer's run and a "sync now" never interleave.
+    pub(crate) sync_running: Mutex<()>,
 }
 
 impl Clinic {
@@ -123,6 +125,7 @@ impl Clinic {
             device,
             sessions: Mutex::new(SessionTable::default()),
             idle_lock_minutes: AtomicU32::new(idle.unwrap_or(DEFAULT_IDLE_LOCK_MINUTES)),
+            sync_running: Mutex::new(()),
         })
     }
 

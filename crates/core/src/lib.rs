@@ -14,8 +14,10 @@ pub mod outbox;
 pub mod patients;
 pub mod rbac;
 pub mod recovery_sheet;
+pub mod scheduling;
 pub mod setup;
 pub mod store;
+pub mod sync;
 
 pub use clinic::{Clinic, DEFAULT_IDLE_LOCK_MINUTES, Device};
 pub use error::{CoreError, CoreResult, ErrorCode};

@@ -1,10 +1,13 @@
-//! The sync outbox: every change that sync must carry is queued here in the same transaction as the change.
+//! The sync outbox: every change that sync must carry is queued here in the same transaction as the change,
+//! stamped with the device's next hybrid logical clock reading. Rows are kept after the server applied them
+//! (an epoch change re-pushes them); `sync` records what became of each.
 
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use crate::CoreResult;
 use crate::clock::to_db_time;
+use crate::sync::hlc;
 
 /// A change to push to the clinic server.
 #[derive(Debug, Clone)]
@@ -21,23 +24,26 @@ pub struct Mutation<'a> {
     pub authored_by: Option<Uuid>,
 }
 
-/// Queues a mutation. The caller passes its open transaction so the change and its outbox row commit together.
+/// Queues a mutation. The caller passes its open transaction so the change, its outbox row and the clock
+/// reading it was stamped with commit together. Its `device_seq` is then `conn.last_insert_rowid()`.
 pub fn record(conn: &Connection, mutation_id: Uuid, at: jiff::Timestamp, m: &Mutation<'_>) -> CoreResult<()> {
-    conn.execute(
-        "INSERT INTO outbox (mutation_id, name, v, entity, entity_id, args, base_row_version, authored_by, authored_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            mutation_id.to_string(),
-            m.name,
-            m.v,
-            m.entity,
-            m.entity_id.to_string(),
-            m.args.to_string(),
-            m.base_row_version,
-            m.authored_by.map(|u| u.to_string()),
-            to_db_time(at),
-        ],
-    )?;
+    let stamp = hlc::stamp_local(conn, at)?;
+    conn.prepare_cached(
+        "INSERT INTO outbox (mutation_id, name, v, entity, entity_id, args, base_row_version, authored_by, authored_at, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        mutation_id.to_string(),
+        m.name,
+        m.v,
+        m.entity,
+        m.entity_id.to_string(),
+        m.args.to_string(),
+        m.base_row_version,
+        m.authored_by.map(|u| u.to_string()),
+        to_db_time(at),
+        stamp.to_string(),
+    ])?;
     Ok(())
 }
 

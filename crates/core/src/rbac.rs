@@ -55,10 +55,25 @@ impl Role {
                     | SettingsManage
                     | AuditRead
                     | BackupRestore
+                    | SyncManage
+                    | SyncRun
+                    | ReviewResolve
+                    | ScheduleManage
+                    | LeaveRequest
+                    | LeaveApprove
             ),
             Role::Doctor | Role::Nurse => matches!(
                 permission,
-                PatientRead | PatientWrite | ChartRead | ChartWrite | AppointmentRead | AppointmentWrite | InvoiceRead
+                PatientRead
+                    | PatientWrite
+                    | ChartRead
+                    | ChartWrite
+                    | AppointmentRead
+                    | AppointmentWrite
+                    | InvoiceRead
+                    | SyncRun
+                    | ReviewResolve
+                    | LeaveRequest
             ),
             Role::Receptionist => matches!(
                 permission,
@@ -69,8 +84,10 @@ impl Role {
                     | AppointmentWrite
                     | InvoiceRead
                     | InvoiceWrite
+                    | SyncRun
+                    | ReviewResolve
             ),
-            Role::BillingClerk => matches!(permission, PatientRead | InvoiceRead | InvoiceWrite),
+            Role::BillingClerk => matches!(permission, PatientRead | InvoiceRead | InvoiceWrite | SyncRun),
         }
     }
 }
@@ -105,10 +122,22 @@ pub enum Permission {
     AuditRead,
     /// Encrypted backups, restore, recovery sheet, integrity checks.
     BackupRestore,
+    /// Enroll this computer with the clinic server, or move it to another server.
+    SyncManage,
+    /// Start a sync now (the automatic sync runs without a person).
+    SyncRun,
+    /// Resolve review items (clashes sync could not settle) and retry or discard changes the server refused.
+    ReviewResolve,
+    /// Appointment types, clinician profiles, working hours, extra sessions, closures and the scheduling policy.
+    ScheduleManage,
+    /// Ask for leave (doctors and nurses for themselves; administrators for any clinician).
+    LeaveRequest,
+    /// Approve or reject leave requests.
+    LeaveApprove,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 21] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::PatientDelete,
@@ -124,6 +153,12 @@ impl Permission {
         Permission::SettingsManage,
         Permission::AuditRead,
         Permission::BackupRestore,
+        Permission::SyncManage,
+        Permission::SyncRun,
+        Permission::ReviewResolve,
+        Permission::ScheduleManage,
+        Permission::LeaveRequest,
+        Permission::LeaveApprove,
     ];
 
     /// What the person is told when their role lacks this permission.
@@ -144,6 +179,12 @@ impl Permission {
             Permission::SettingsManage => "change clinic settings",
             Permission::AuditRead => "view the audit trail",
             Permission::BackupRestore => "make or restore backups",
+            Permission::SyncManage => "connect this computer to the clinic server",
+            Permission::SyncRun => "start a sync",
+            Permission::ReviewResolve => "resolve sync review items or refused changes",
+            Permission::ScheduleManage => "manage appointment types, working hours or closures",
+            Permission::LeaveRequest => "request leave",
+            Permission::LeaveApprove => "approve or reject leave",
         };
         format!("Your role may not {what}. Ask an administrator if you need this.")
     }

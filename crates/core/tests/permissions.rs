@@ -9,7 +9,11 @@ use clinic_core::accounts::{self, NewStaff, SessionId};
 use clinic_core::audit::{self, AuditFilter};
 use clinic_core::patients::{self, PatientDraft, RegisterOutcome};
 use clinic_core::rbac::{Permission, Role};
-use clinic_core::{Clinic, CoreResult, ErrorCode, setup};
+use clinic_core::{Clinic, CoreResult, ErrorCode, setup, sync};
+use clinic_protocol::bootstrap::{BootstrapPage, BootstrapQuery};
+use clinic_protocol::enroll::{EnrollRequest, EnrollResponse};
+use clinic_protocol::pull::{PullQuery, PullResponse};
+use clinic_protocol::push::{PushRequest, PushResponse};
 use common::{STAFF_PASSWORD, TestClinic};
 use uuid::Uuid;
 
@@ -35,12 +39,31 @@ fn expected(role: Role) -> &'static [&'static str] {
             "import_patients",
             "create_backup",
             "export_recovery_sheet",
+            "enroll_sync",
+            "sync_now",
+            "list_review_items",
+            "resolve_review_item",
         ],
-        Role::Doctor | Role::Nurse => &["search_patients", "view_patient", "register_patient", "update_patient"],
-        Role::Receptionist => {
-            &["search_patients", "view_patient", "register_patient", "update_patient", "merge_patients"]
-        }
-        Role::BillingClerk => &["search_patients", "view_patient"],
+        Role::Doctor | Role::Nurse => &[
+            "search_patients",
+            "view_patient",
+            "register_patient",
+            "update_patient",
+            "sync_now",
+            "list_review_items",
+            "resolve_review_item",
+        ],
+        Role::Receptionist => &[
+            "search_patients",
+            "view_patient",
+            "register_patient",
+            "update_patient",
+            "merge_patients",
+            "sync_now",
+            "list_review_items",
+            "resolve_review_item",
+        ],
+        Role::BillingClerk => &["search_patients", "view_patient", "sync_now", "list_review_items"],
     }
 }
 
@@ -65,6 +88,7 @@ struct Targets {
     staff: Uuid,
     patient: Uuid,
     duplicate: Uuid,
+    review_item: Uuid,
 }
 
 type Operation = fn(&TestClinic, SessionId, &str, &Targets) -> CoreResult<()>;
@@ -120,6 +144,21 @@ fn operations() -> BTreeMap<&'static str, Operation> {
         let out = t.dir.path().join(format!("{tag}.pdf"));
         clinic_core::recovery_sheet::export_recovery_sheet(&t.clinic, s, &t.keys, &out)
     });
+    ops.insert("enroll_sync", |t, s, tag, _x| {
+        sync::enroll(&t.clinic, s, &StubServer, &t.keys, "https://clinic.test", tag, "Matrix desk").map(drop)
+    });
+    ops.insert("sync_now", |t, s, _tag, _x| {
+        match sync::sync_now(&t.clinic, s, &StubServer, &t.keys, &Default::default()) {
+            // Allowed: the stub server cannot be reached, which is not a refusal.
+            Err(e) if e.code == ErrorCode::Forbidden => Err(e),
+            _ => Ok(()),
+        }
+    });
+    ops.insert("list_review_items", |t, s, _tag, _x| sync::list_review_items(&t.clinic, s, true).map(drop));
+    ops.insert("resolve_review_item", |t, s, _tag, x| {
+        sync::resolve_review_item(&t.clinic, s, x.review_item, sync::ReviewDecision::Dismissed, "not a duplicate")
+            .map(drop)
+    });
     ops.insert("import_patients", |t, s, tag, _x| {
         let csv = format!("given_name,family_name,date_of_birth,sex\nImp{tag},Matrix,1990-05-06,female\n");
         let report = patients::import_csv(&t.clinic, s, csv.as_bytes(), true)?;
@@ -143,6 +182,48 @@ fn staff_target(t: &TestClinic, tag: &str) -> Uuid {
 /// A fresh patient registered by the administrator.
 fn patient_target(t: &TestClinic, tag: &str) -> Uuid {
     register(&t.clinic, t.admin, &format!("Target{}", tag.replace('-', ""))).expect("target patient")
+}
+
+/// An open review item, as if pulled from the server.
+fn review_item_target(t: &TestClinic, patient: Uuid) -> Uuid {
+    let id = Uuid::now_v7();
+    let data = serde_json::json!({ "kind": "possible_duplicate", "entity": "patient", "entity_ids": [patient], "status": "open" });
+    t.clinic
+        .with_connection_for_tests(|c| {
+            c.execute(
+                "INSERT INTO review_items (id, kind, entity, entity_ids, data, status, updated_at)
+                 VALUES (?1, 'possible_duplicate', 'patient', ?2, ?3, 'open', '2026-03-02T08:00:00.000Z')",
+                rusqlite::params![id.to_string(), serde_json::json!([patient]).to_string(), data.to_string()],
+            )
+        })
+        .expect("conn")
+        .expect("review item");
+    id
+}
+
+/// A clinic server that enrolls anyone and is otherwise unreachable.
+struct StubServer;
+
+impl sync::SyncTransport for StubServer {
+    fn enroll(&self, _: &sync::ServerUrl, request: &EnrollRequest) -> Result<EnrollResponse, sync::TransportError> {
+        Ok(EnrollResponse {
+            device_id: request.device_id,
+            tenant_id: Uuid::from_u128(1),
+            clinic_id: Uuid::from_u128(2),
+            clinic_name: "Matrix Clinic".into(),
+            credential: "matrix-credential".into(),
+            epoch: Uuid::from_u128(3),
+        })
+    }
+    fn push(&self, _: &sync::Remote<'_>, _: &PushRequest) -> Result<PushResponse, sync::TransportError> {
+        Err(sync::TransportError::Unreachable("stub".into()))
+    }
+    fn pull(&self, _: &sync::Remote<'_>, _: &PullQuery) -> Result<PullResponse, sync::TransportError> {
+        Err(sync::TransportError::Unreachable("stub".into()))
+    }
+    fn bootstrap(&self, _: &sync::Remote<'_>, _: &BootstrapQuery) -> Result<BootstrapPage, sync::TransportError> {
+        Err(sync::TransportError::Unreachable("stub".into()))
+    }
 }
 
 /// Rows and versions a refused operation could have touched.
@@ -178,6 +259,11 @@ fn the_table_matches_what_each_role_is_meant_to_do() {
         assert_eq!(role.can(Permission::BackupRestore), manages, "{role:?}");
     }
     assert!(!Role::Administrator.can(Permission::ChartRead), "administration does not need clinical notes");
+    for role in Role::ALL {
+        assert_eq!(role.can(Permission::SyncManage), role == Role::Administrator, "{role:?}");
+        assert!(role.can(Permission::SyncRun), "{role:?}: anyone signed in may press sync now");
+        assert_eq!(role.can(Permission::ReviewResolve), role.can(Permission::PatientWrite), "{role:?}");
+    }
 }
 
 #[test]
@@ -189,10 +275,12 @@ fn every_role_and_every_operation() {
         for (name, op) in &ops {
             let allowed = expected(role).contains(name);
             let tag = format!("{}-{name}", role.as_str());
+            let patient = patient_target(&t, &tag);
             let targets = Targets {
                 staff: staff_target(&t, &tag),
-                patient: patient_target(&t, &tag),
+                patient,
                 duplicate: patient_target(&t, &format!("{tag}-dup")),
+                review_item: review_item_target(&t, patient),
             };
             if allowed {
                 op(&t, session, &tag, &targets).unwrap_or_else(|e| panic!("{role:?} should be able to {name}: {e}"));

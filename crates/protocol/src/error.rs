@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What went wrong, as a client should react to it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApiErrorCode {
@@ -32,6 +33,7 @@ pub enum ApiErrorCode {
 }
 
 /// The JSON body of every error answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: ApiErrorCode,

@@ -16,6 +16,9 @@ pub struct Hlc {
     pub node: String,
 }
 
+/// The largest counter the text form holds (5 digits); one more moves the stamp to the next millisecond.
+pub const MAX_COUNTER: u32 = 99_999;
+
 /// How far ahead of the receiver's own clock a remote stamp may be before it is reported as skew.
 pub const MAX_SKEW_MS: u64 = 5 * 60 * 1000;
 
@@ -30,7 +33,7 @@ impl Hlc {
         if now_ms > self.wall_ms {
             Hlc { wall_ms: now_ms, counter: 0, node: self.node.clone() }
         } else {
-            Hlc { wall_ms: self.wall_ms, counter: self.counter.saturating_add(1), node: self.node.clone() }
+            Hlc::carried(self.wall_ms, self.counter.saturating_add(1), &self.node)
         }
     }
 
@@ -46,7 +49,17 @@ impl Hlc {
         } else {
             0
         };
-        Hlc { wall_ms, counter, node: self.node.clone() }
+        Hlc::carried(wall_ms, counter, &self.node)
+    }
+
+    /// A stamp whose counter past [`MAX_COUNTER`] carries into the next millisecond, so the text form always
+    /// parses and order is kept.
+    fn carried(wall_ms: u64, counter: u32, node: &str) -> Hlc {
+        if counter > MAX_COUNTER {
+            Hlc { wall_ms: wall_ms + 1, counter: 0, node: node.to_owned() }
+        } else {
+            Hlc { wall_ms, counter, node: node.to_owned() }
+        }
     }
 
     /// How far this stamp's wall time is ahead of `now_ms`, when more than [`MAX_SKEW_MS`].
@@ -61,6 +74,21 @@ impl fmt::Display for Hlc {
         write!(f, "{:015}-{:05}-{}", self.wall_ms, self.counter, self.node)
     }
 }
+
+/// In the OpenAPI document a stamp is its text form.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Hlc {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[0-9]{15}-[0-9]{5}-.{1,64}$"))
+            .description(Some("Hybrid logical clock stamp: <wall ms, 15 digits>-<counter, 5 digits>-<node>"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Hlc {}
 
 /// Why a text is not an HLC stamp.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +167,18 @@ mod tests {
         assert!(early.to_string() < late.to_string());
         assert!("12-00001-x".parse::<Hlc>().is_err());
         assert!("000000000000012-0000a-x".parse::<Hlc>().is_err());
+    }
+
+    #[test]
+    fn a_full_counter_carries_into_the_next_millisecond() {
+        let full = Hlc { wall_ms: 5_000, counter: MAX_COUNTER, node: "a".into() };
+        let next = full.tick(1_000);
+        assert!(next > full);
+        assert_eq!((next.wall_ms, next.counter), (5_001, 0));
+        assert_eq!(next.to_string().parse::<Hlc>(), Ok(next.clone()));
+        let received = Hlc::zero("b").receive(&full, 1_000);
+        assert!(received > full);
+        assert_eq!(received.to_string().parse::<Hlc>(), Ok(received));
     }
 
     #[test]

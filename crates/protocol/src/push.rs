@@ -7,6 +7,7 @@ use crate::audit::AuditRecord;
 use crate::hlc::Hlc;
 
 /// `POST /v1/push`. Mutations are in `device_seq` order; audit records continue the device's chain.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
@@ -18,6 +19,7 @@ pub struct PushRequest {
 }
 
 /// One change made on a device, as its outbox recorded it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MutationEnvelope {
@@ -42,6 +44,7 @@ pub struct MutationEnvelope {
 }
 
 /// What became of one mutation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -56,6 +59,7 @@ pub enum Outcome {
 }
 
 /// The server's answer for one mutation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MutationResult {
     pub mutation_id: Uuid,
@@ -76,6 +80,7 @@ pub struct MutationResult {
 }
 
 /// The answer to a push: one result per mutation, in the order sent.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushResponse {
     pub results: Vec<MutationResult>,

@@ -8,6 +8,7 @@ use uuid::Uuid;
 pub const REVIEW_ITEM_ENTITY: &str = "review_item";
 
 /// What kind of clash needs a person.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewKind {
@@ -24,6 +25,7 @@ pub enum ReviewKind {
 }
 
 /// One field's competing values in a conflict item.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldClash {
     pub field: String,
@@ -38,6 +40,7 @@ pub struct FieldClash {
 }
 
 /// Whether an item still needs a person.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
@@ -47,6 +50,7 @@ pub enum ReviewStatus {
 }
 
 /// The `data` of a `review_item` record.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewItem {
     pub kind: ReviewKind,
@@ -68,6 +72,7 @@ pub struct ReviewItem {
 }
 
 /// The args of a `review.resolve` mutation (entity `review_item`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveArgs {

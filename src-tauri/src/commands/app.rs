@@ -6,6 +6,7 @@ use clinic_core::accounts;
 use clinic_core::demo;
 use clinic_core::keys::RecoveryKey;
 use clinic_core::setup::{self, ClinicSettings, FirstAdministrator};
+use clinic_core::sync::{self, HttpTransport, SyncOptions};
 use clinic_core::{Clinic, CoreError};
 use serde::Serialize;
 use tauri::State;
@@ -57,6 +58,67 @@ pub async fn setup_clinic(
         let key =
             state.keys.load()?.ok_or_else(|| CoreError::internal("key vanished from the keychain after setup"))?;
         Ok(SetupDone { recovery_key: RecoveryKey::from_database_key(&key).as_str().to_owned() })
+    })
+    .await
+}
+
+/// What joining answers: the new database's recovery key (shown once, as after setup) and where things stand.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct JoinDone {
+    pub recovery_key: String,
+    pub status: AppStatus,
+}
+
+/// Joins a clinic that already syncs, instead of first-run setup: enrolls with the one-time code and downloads
+/// the clinic. A download cut short finishes in the background (the status says `joining` until then).
+#[tauri::command]
+#[specta::specta]
+pub async fn join_clinic(
+    state: State<'_, Arc<AppState>>,
+    server_url: String,
+    code: String,
+    device_name: String,
+    device_code: String,
+) -> IpcResult<JoinDone> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let clinic = match state.clinic() {
+            Ok(open) => open,
+            Err(_) => {
+                let (clinic, _) = Clinic::create(&state.data, state.keys.as_ref(), state.env.clone(), &device_code)?;
+                state.set_clinic(Some(clinic))?;
+                state.clinic()?
+            }
+        };
+        let options = SyncOptions::default();
+        sync::join_clinic(
+            &clinic,
+            &HttpTransport::new(),
+            &*state.credentials,
+            &server_url,
+            &code,
+            &device_name,
+            &options,
+        )?;
+        state.sync_waker.wake();
+        let key =
+            state.keys.load()?.ok_or_else(|| CoreError::internal("key vanished from the keychain after joining"))?;
+        Ok(JoinDone { recovery_key: RecoveryKey::from_database_key(&key).as_str().to_owned(), status: state.status()? })
+    })
+    .await
+}
+
+/// Tries the joining computer's download again now, and says where things stand.
+#[tauri::command]
+#[specta::specta]
+pub async fn continue_join(state: State<'_, Arc<AppState>>) -> IpcResult<AppStatus> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let clinic = state.clinic()?;
+        if sync::join_progress(&clinic)?.is_some() {
+            sync::run_once(&clinic, &HttpTransport::new(), &*state.credentials, &SyncOptions::default())?;
+        }
+        state.status()
     })
     .await
 }

@@ -8,6 +8,7 @@ pub mod patients;
 pub mod session;
 pub mod settings;
 pub mod staff;
+pub mod sync;
 
 use crate::error::{IpcError, IpcResult};
 

@@ -10,6 +10,7 @@ import { useFocusOnMount } from "../components/useFocusOnMount";
 import { errorFor, errorTitle, fieldErrorOf, type FieldError } from "../errors";
 import { AuthLayout } from "./AuthLayout";
 import { ClinicFields } from "./ClinicFields";
+import { JoinForm } from "./JoinForm";
 import { RestoreForm } from "./RestoreForm";
 
 export function defaultSettings(): ClinicSettings {
@@ -40,6 +41,7 @@ export function SetupScreen({ onDone, onStatus }: Props) {
   const [busy, setBusy] = useState(false);
   const [restoring, setRestoring] = useState(false);
   const [restoreBusy, setRestoreBusy] = useState(false);
+  const [joining, setJoining] = useState(false);
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const err = (f: string) => errorFor(fieldError, f);
 
@@ -84,6 +86,17 @@ export function SetupScreen({ onDone, onStatus }: Props) {
         {t("setup.title")}
       </h1>
       <p className="lead">{t("setup.intro")}</p>
+      <section className="restore-instead" aria-labelledby="join-instead-title">
+        <h2 id="join-instead-title">{t("join.title")}</h2>
+        {joining ? (
+          <JoinForm onJoined={(key) => onDone(key)} />
+        ) : (
+          <>
+            <p className="muted">{t("join.body")}</p>
+            <Button onClick={() => setJoining(true)}>{t("join.open")}</Button>
+          </>
+        )}
+      </section>
       <section className="restore-instead" aria-labelledby="restore-instead-title">
         <h2 id="restore-instead-title">{t("setup.restoreTitle")}</h2>
         {restoring ? (

@@ -6,6 +6,7 @@ import { Button } from "../components/Button";
 import { LanguageSelect } from "../components/LanguageSelect";
 import { useDelayedBusy } from "../components/Spinner";
 import { useSession } from "../session/SessionContext";
+import { attentionCount, SyncStatusProvider, useSyncStatus } from "../session/SyncStatusContext";
 import { AuditScreen } from "./admin/AuditScreen";
 import { BackupScreen } from "./admin/BackupScreen";
 import { SettingsScreen } from "./admin/SettingsScreen";
@@ -15,11 +16,22 @@ import { PatientEditScreen, PatientNewScreen } from "./patients/PatientFormScree
 import { PatientListScreen } from "./patients/PatientListScreen";
 import { PatientOverviewScreen } from "./patients/PatientOverviewScreen";
 import { NavigateContext, type Route } from "./routes";
+import { SyncIndicator } from "./sync/SyncIndicator";
+import { SyncScreen } from "./sync/SyncScreen";
 
-type NavItem = { route: Route; label: string; permission: Permission; matches: Route["name"][] };
+type NavItem = { route: Route; label: string; permission: Permission; matches: Route["name"][]; badge?: number };
 
 export function Shell() {
+  return (
+    <SyncStatusProvider>
+      <ShellFrame />
+    </SyncStatusProvider>
+  );
+}
+
+function ShellFrame() {
   const { t } = useTranslation();
+  const { status: syncStatus } = useSyncStatus();
   const { info, settings, locked, pending, can, lockNow, signOut } = useSession();
   const [route, setRoute] = useState<Route>({ name: "patients" });
   const [query, setQuery] = useState("");
@@ -42,6 +54,7 @@ export function Shell() {
     { route: { name: "audit" }, label: t("nav.audit"), permission: "audit_read", matches: ["audit"] },
     { route: { name: "settings" }, label: t("nav.settings"), permission: "settings_manage", matches: ["settings"] },
     { route: { name: "backup" }, label: t("nav.backup"), permission: "backup_restore", matches: ["backup"] },
+    { route: { name: "sync" }, label: t("nav.sync"), permission: "sync_run", matches: ["sync"], badge: attentionCount(syncStatus) },
   ];
 
   return (
@@ -70,6 +83,11 @@ export function Shell() {
                     <li key={i.route.name}>
                       <button type="button" className={`nav-item${current ? " nav-item-current" : ""}`} aria-current={current ? "page" : undefined} onClick={() => navigate(i.route)}>
                         {i.label}
+                        {i.badge ? (
+                          <span className="nav-badge" aria-label={t("sync.attention", { count: i.badge })}>
+                            {i.badge}
+                          </span>
+                        ) : null}
                       </button>
                     </li>
                   );
@@ -77,6 +95,7 @@ export function Shell() {
             </ul>
           </nav>
           <div className="sidebar-footer">
+            <SyncIndicator />
             <p className="signed-in-as">
               <span className="muted">{t("nav.signedInAs")}</span>
               <strong data-testid="signed-in-name">{info.display_name}</strong>
@@ -117,5 +136,7 @@ function CurrentScreen({ route, query, setQuery }: { route: Route; query: string
       return <SettingsScreen />;
     case "backup":
       return <BackupScreen />;
+    case "sync":
+      return <SyncScreen />;
   }
 }

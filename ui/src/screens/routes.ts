@@ -9,7 +9,8 @@ export type Route =
   | { name: "staff" }
   | { name: "audit" }
   | { name: "settings" }
-  | { name: "backup" };
+  | { name: "backup" }
+  | { name: "sync" };
 
 export const NavigateContext = createContext<(route: Route) => void>(() => undefined);
 

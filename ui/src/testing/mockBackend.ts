@@ -3,13 +3,18 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import type { AuditEntry, ClinicSettings, Patient, PatientDraft, Permission, Role, SessionInfo, StaffMember } from "../api";
 import { clock } from "../clock";
 import { duplicates, fail, search, seedPatients, validateDraft } from "./mockPatients";
+import { syncHandlers, type SyncScenario } from "./mockSync";
 
 type Config = {
-  scenario?: "fresh" | "ready" | "needs_recovery_key" | "quarantined";
+  scenario?: "fresh" | "ready" | "needs_recovery_key" | "quarantined" | "joining";
   /** Delay of every answer, in ms. */
   latencyMs?: number;
   /** Delay of search answers, in ms (to see the spinner). */
   searchLatencyMs?: number;
+  /** Joining a clinic: the first download is cut short (offline) until "Try again". */
+  joinOffline?: boolean;
+  /** Where sync stands (default: connected and up to date). */
+  sync?: SyncScenario;
 };
 
 declare global {
@@ -26,11 +31,11 @@ declare global {
 }
 
 const PERMISSIONS: Record<Role, Permission[]> = {
-  administrator: ["patient_read", "patient_write", "patient_delete", "patient_merge", "patient_import", "appointment_read", "invoice_read", "staff_manage", "settings_manage", "audit_read", "backup_restore"],
-  doctor: ["patient_read", "patient_write", "chart_read", "chart_write", "appointment_read", "appointment_write", "invoice_read"],
-  nurse: ["patient_read", "patient_write", "chart_read", "chart_write", "appointment_read", "appointment_write", "invoice_read"],
-  receptionist: ["patient_read", "patient_write", "patient_merge", "appointment_read", "appointment_write", "invoice_read", "invoice_write"],
-  billing_clerk: ["patient_read", "invoice_read", "invoice_write"],
+  administrator: ["patient_read", "patient_write", "patient_delete", "patient_merge", "patient_import", "appointment_read", "invoice_read", "staff_manage", "settings_manage", "audit_read", "backup_restore", "sync_manage", "sync_run", "review_resolve", "schedule_manage", "leave_request", "leave_approve"],
+  doctor: ["patient_read", "patient_write", "chart_read", "chart_write", "appointment_read", "appointment_write", "invoice_read", "sync_run", "review_resolve", "leave_request"],
+  nurse: ["patient_read", "patient_write", "chart_read", "chart_write", "appointment_read", "appointment_write", "invoice_read", "sync_run", "review_resolve", "leave_request"],
+  receptionist: ["patient_read", "patient_write", "patient_merge", "appointment_read", "appointment_write", "invoice_read", "invoice_write", "sync_run", "review_resolve"],
+  billing_clerk: ["patient_read", "invoice_read", "invoice_write", "sync_run"],
 };
 
 type Staff = StaffMember & { password: string };
@@ -108,7 +113,7 @@ export function installMockBackend(): void {
 
   const publicStaff = ({ password: _p, ...m }: Staff): StaffMember => m;
 
-  const authorize = (args: Args, permission?: Permission): Staff => {
+  const authorize = (args: Args, permission?: Permission, touch = true): Staff => {
     const id = String(args.session ?? "");
     const s = sessions.get(id);
     const member = s && staff.find((m) => m.id === s.staffId && m.active);
@@ -123,7 +128,7 @@ export function installMockBackend(): void {
       record("access_denied", "denied", member);
       return fail("forbidden", "Your role may not do this. Ask an administrator if you need this.");
     }
-    s.lastActive = clock.now();
+    if (touch) s.lastActive = clock.now();
     return member;
   };
 
@@ -142,6 +147,8 @@ export function installMockBackend(): void {
     switch (stage) {
       case "fresh":
         return { stage: "setup_needed" };
+      case "joining":
+        return { stage: "joining", server_url: "https://clinic.example.org", clinic_name: "Riverside Health Centre", records: 0, problem: { code: "offline", message: "The clinic server can't be reached. Your work is saved on this computer and will sync when the connection returns." } };
       case "needs_recovery_key":
         return { stage: "needs_recovery_key", message: "The key in this computer's keychain does not open the clinic database. Enter the recovery key." };
       case "quarantined":
@@ -176,6 +183,25 @@ export function installMockBackend(): void {
       stage = "ready";
       record("clinic_setup", "success");
       return { recovery_key: RECOVERY_KEY };
+    },
+    join_clinic: (a) => {
+      if (!/^https:\/\/[^/\s]+/.test(String(a.serverUrl ?? "").trim())) fail("validation", "Type the server's address as given, starting with https://, e.g. https://clinic.example.org.", "server_url");
+      if (!/^D\d{2}$/.test(String(a.deviceCode ?? ""))) fail("validation", "Use D followed by two digits, e.g. D02.", "device_code");
+      if (String(a.code ?? "").trim().toUpperCase() !== "ABCD-EFGH-JKLM-NPQR") fail("validation", "This enrollment code was not accepted: it may be mistyped, already used or expired. Ask for a new code.", "code");
+      if (!String(a.deviceName ?? "").trim()) fail("validation", "Give this computer a name colleagues will recognise, e.g. Reception 1 (at most 100 characters).", "device_name");
+      if (config.joinOffline) stage = "joining";
+      else {
+        seedReady();
+        stage = "ready";
+      }
+      return { recovery_key: RECOVERY_KEY, status: status() };
+    },
+    continue_join: () => {
+      if (stage === "joining") {
+        seedReady();
+        stage = "ready";
+      }
+      return status();
     },
     unlock_with_recovery_key: (a) => {
       if (String(a.recoveryKey).replace(/[\s-]/g, "").toUpperCase() !== RECOVERY_KEY.replace(/-/g, ""))
@@ -364,6 +390,17 @@ export function installMockBackend(): void {
     },
     export_recovery_sheet: (a) => (authorize(a, "backup_restore"), "/home/clinic/Documents/recovery-sheet.pdf"),
   };
+
+  Object.assign(
+    handlers,
+    syncHandlers({
+      scenario: config.sync ?? "online",
+      authorize: (a, p, touch) => authorize(a, p as Permission | undefined, touch),
+      iso,
+      patients: () => patients,
+      record: (action) => record(action, "success"),
+    }),
+  );
 
   mockIPC(async (cmd, payload) => {
     calls.push(cmd);

@@ -85,7 +85,17 @@ impl Clinic {
     /// Checks the session (signed in, not locked, not idle too long) and the role's permission,
     /// and counts the call as activity. Idle locks and refusals are audited.
     pub fn authorize(&self, session: SessionId, permission: Permission) -> CoreResult<Actor> {
-        let actor = self.active_session(session)?;
+        self.authorize_with(session, permission, true)
+    }
+
+    /// Like [`Clinic::authorize`], but not counted as activity: for what a screen polls on a timer (the sync
+    /// status), so polling never keeps an unattended session from locking.
+    pub fn authorize_without_activity(&self, session: SessionId, permission: Permission) -> CoreResult<Actor> {
+        self.authorize_with(session, permission, false)
+    }
+
+    fn authorize_with(&self, session: SessionId, permission: Permission, activity: bool) -> CoreResult<Actor> {
+        let actor = self.active_session(session, activity)?;
         if !actor.role.can(permission) {
             let detail = format!("{permission:?}");
             self.audit_alone(&actor.event(AuditAction::AccessDenied, AuditOutcome::Denied).detail(&detail))?;
@@ -97,10 +107,10 @@ impl Clinic {
     /// Records activity without needing any permission (keyboard or mouse use in the app),
     /// so the idle lock counts from the last thing the person did.
     pub fn touch(&self, session: SessionId) -> CoreResult<Actor> {
-        self.active_session(session)
+        self.active_session(session, true)
     }
 
-    fn active_session(&self, session: SessionId) -> CoreResult<Actor> {
+    fn active_session(&self, session: SessionId, activity: bool) -> CoreResult<Actor> {
         let now = self.env.clock.now();
         let idle_limit = i64::from(self.idle_lock_minutes()) * 60;
         let mut table = self.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?;
@@ -120,7 +130,9 @@ impl Clinic {
             )?;
             return Err(session_locked());
         }
-        state.last_active = now;
+        if activity {
+            state.last_active = now;
+        }
         Ok(Actor { staff_id: state.staff_id, username: state.username.clone(), role: state.role, session })
     }
 }

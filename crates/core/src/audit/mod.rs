@@ -47,10 +47,44 @@ pub enum AuditAction {
     Restore,
     RecoverySheetExport,
     IntegrityCheck,
+    /// This computer was enrolled with a clinic server.
+    SyncEnroll,
+    /// Records pulled from the clinic server were written here (detail: counts per entity).
+    SyncApply,
+    /// A person resolved or dismissed a review item.
+    ReviewResolve,
+    /// A person re-queued a change the clinic server had refused.
+    SyncRetry,
+    /// A person discarded a change the clinic server had refused (with the reason).
+    SyncDiscard,
+    /// An appointment was booked (detail: `overbooked: …` when a clash was confirmed).
+    AppointmentBook,
+    /// An appointment was moved to another time or clinician.
+    AppointmentReschedule,
+    /// An appointment was cancelled (the reason is on the appointment, not here).
+    AppointmentCancel,
+    /// An appointment moved along its lifecycle (detail: `booked -> arrived`).
+    AppointmentStatus,
+    /// Recording consent was recorded or withdrawn on a telemedicine appointment.
+    AppointmentConsent,
+    /// A recorded telemedicine session was started, or refused for want of consent.
+    TelemedicineRecording,
+    /// An appointment type was created, changed or deactivated.
+    AppointmentTypeChange,
+    /// Working hours, extra sessions, closures, clinician profiles or the scheduling policy changed.
+    ScheduleChange,
+    /// Leave was requested for a clinician.
+    LeaveRequest,
+    /// A leave request was approved or rejected (detail: the decision and how many appointments it touches).
+    LeaveDecision,
+    /// A waitlist entry was added, removed, skipped or booked.
+    WaitlistChange,
+    /// A clinician's schedule was exported as iCalendar.
+    CalendarExport,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 42] = [
         AuditAction::ClinicSetup,
         AuditAction::Login,
         AuditAction::Logout,
@@ -76,6 +110,23 @@ impl AuditAction {
         AuditAction::Restore,
         AuditAction::RecoverySheetExport,
         AuditAction::IntegrityCheck,
+        AuditAction::SyncEnroll,
+        AuditAction::SyncApply,
+        AuditAction::ReviewResolve,
+        AuditAction::SyncRetry,
+        AuditAction::SyncDiscard,
+        AuditAction::AppointmentBook,
+        AuditAction::AppointmentReschedule,
+        AuditAction::AppointmentCancel,
+        AuditAction::AppointmentStatus,
+        AuditAction::AppointmentConsent,
+        AuditAction::TelemedicineRecording,
+        AuditAction::AppointmentTypeChange,
+        AuditAction::ScheduleChange,
+        AuditAction::LeaveRequest,
+        AuditAction::LeaveDecision,
+        AuditAction::WaitlistChange,
+        AuditAction::CalendarExport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -105,6 +156,23 @@ impl AuditAction {
             AuditAction::Restore => "restore",
             AuditAction::RecoverySheetExport => "recovery_sheet_export",
             AuditAction::IntegrityCheck => "integrity_check",
+            AuditAction::SyncEnroll => "sync_enroll",
+            AuditAction::SyncApply => "sync_apply",
+            AuditAction::ReviewResolve => "review_resolve",
+            AuditAction::SyncRetry => "sync_retry",
+            AuditAction::SyncDiscard => "sync_discard",
+            AuditAction::AppointmentBook => "appointment_book",
+            AuditAction::AppointmentReschedule => "appointment_reschedule",
+            AuditAction::AppointmentCancel => "appointment_cancel",
+            AuditAction::AppointmentStatus => "appointment_status",
+            AuditAction::AppointmentConsent => "appointment_consent",
+            AuditAction::TelemedicineRecording => "telemedicine_recording",
+            AuditAction::AppointmentTypeChange => "appointment_type_change",
+            AuditAction::ScheduleChange => "schedule_change",
+            AuditAction::LeaveRequest => "leave_request",
+            AuditAction::LeaveDecision => "leave_decision",
+            AuditAction::WaitlistChange => "waitlist_change",
+            AuditAction::CalendarExport => "calendar_export",
         }
     }
 

@@ -42,7 +42,18 @@ impl OsKeychain {
         ensure_os_store()?;
         keyring_core::Entry::new(&self.service, &self.account).map_err(keychain_error)
     }
+
+    /// The entry holding this database's sync credential: same service, the account with a suffix, so it
+    /// never overwrites the database key.
+    pub(super) fn credential_entry(&self) -> CoreResult<keyring_core::Entry> {
+        ensure_os_store()?;
+        let account = [self.account.as_str(), SYNC_CREDENTIAL_SUFFIX].concat();
+        keyring_core::Entry::new(&self.service, &account).map_err(keychain_error)
+    }
 }
+
+/// Appended to a database's keychain account name for its sync credential entry.
+const SYNC_CREDENTIAL_SUFFIX: &str = " (sync credential)";
 
 impl KeyStore for OsKeychain {
     fn load(&self) -> CoreResult<Option<DatabaseKey>> {
@@ -74,7 +85,7 @@ impl KeyStore for OsKeychain {
     }
 }
 
-fn keychain_error(e: keyring_core::Error) -> CoreError {
+pub(super) fn keychain_error(e: keyring_core::Error) -> CoreError {
     CoreError::unavailable(
         "The system keychain could not be reached, so the clinic database cannot be unlocked. \
          Sign in to your computer account normally (the keychain unlocks with it) and try again, \
@@ -119,28 +130,49 @@ fn install_os_store() -> Result<(), String> {
     Err("no supported keychain on this operating system".to_owned())
 }
 
+/// What a [`MemoryKeyStore`] entry holds: the database key, or the sync credential (a separate entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Slot {
+    DatabaseKey,
+    SyncCredential,
+}
+
 /// A key store in process memory, shared between clones. For unit tests of the seam only:
 /// nothing survives the process.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryKeyStore {
-    entries: Arc<Mutex<HashMap<(), Vec<u8>>>>,
+    entries: Arc<Mutex<HashMap<Slot, Vec<u8>>>>,
+}
+
+impl MemoryKeyStore {
+    pub(super) fn get(&self, slot: Slot) -> CoreResult<Option<zeroize::Zeroizing<Vec<u8>>>> {
+        let entries = self.entries.lock().map_err(|_| CoreError::internal("key store poisoned"))?;
+        Ok(entries.get(&slot).map(|b| zeroize::Zeroizing::new(b.clone())))
+    }
+
+    pub(super) fn set(&self, slot: Slot, bytes: &[u8]) -> CoreResult<()> {
+        let mut entries = self.entries.lock().map_err(|_| CoreError::internal("key store poisoned"))?;
+        entries.insert(slot, bytes.to_vec());
+        Ok(())
+    }
+
+    pub(super) fn remove(&self, slot: Slot) -> CoreResult<()> {
+        let mut entries = self.entries.lock().map_err(|_| CoreError::internal("key store poisoned"))?;
+        entries.remove(&slot);
+        Ok(())
+    }
 }
 
 impl KeyStore for MemoryKeyStore {
     fn load(&self) -> CoreResult<Option<DatabaseKey>> {
-        let entries = self.entries.lock().map_err(|_| CoreError::internal("key store poisoned"))?;
-        Ok(entries.get(&()).and_then(|b| DatabaseKey::from_bytes(b)))
+        Ok(self.get(Slot::DatabaseKey)?.and_then(|b| DatabaseKey::from_bytes(&b)))
     }
 
     fn save(&self, key: &DatabaseKey) -> CoreResult<()> {
-        let mut entries = self.entries.lock().map_err(|_| CoreError::internal("key store poisoned"))?;
-        entries.insert((), key.as_bytes().to_vec());
-        Ok(())
+        self.set(Slot::DatabaseKey, key.as_bytes())
     }
 
     fn delete(&self) -> CoreResult<()> {
-        let mut entries = self.entries.lock().map_err(|_| CoreError::internal("key store poisoned"))?;
-        entries.remove(&());
-        Ok(())
+        self.remove(Slot::DatabaseKey)
     }
 }

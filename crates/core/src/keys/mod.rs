@@ -1,8 +1,11 @@
-//! The database key: a random 256-bit raw SQLCipher key, its printable recovery form, and where it is kept.
+//! The database key: a random 256-bit raw SQLCipher key, its printable recovery form, and where it is kept;
+//! and the sync credential, kept in the same keychain under its own entry.
 
+mod credential;
 mod keychain;
 mod recovery;
 
+pub use credential::{CredentialStore, SyncCredential};
 pub use keychain::{KEYCHAIN_SERVICE, KeyStore, MemoryKeyStore, OsKeychain};
 pub use recovery::RecoveryKey;
 

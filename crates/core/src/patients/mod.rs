@@ -13,7 +13,8 @@ mod model;
 mod records;
 mod register;
 mod search;
-mod store;
+pub(crate) mod store;
+pub(crate) mod synced;
 mod validate;
 
 pub use import::{IMPORT_COLUMNS, import_csv};

@@ -147,23 +147,23 @@ fn to_json<T: serde::Serialize>(value: &T) -> CoreResult<String> {
 }
 
 /// The stored form of a draft's fields, in `UPDATE`/`INSERT` order (after id and mrn).
-struct Columns {
-    other_names: String,
-    date_of_birth: Option<String>,
-    phones: String,
-    address: String,
-    identifiers: String,
-    emergency_contact: Option<String>,
-    insurance: String,
-    allergies: String,
-    alerts: String,
-    communication: String,
-    given_key: String,
-    family_key: String,
-    search_names: String,
+pub(super) struct Columns {
+    pub(super) other_names: String,
+    pub(super) date_of_birth: Option<String>,
+    pub(super) phones: String,
+    pub(super) address: String,
+    pub(super) identifiers: String,
+    pub(super) emergency_contact: Option<String>,
+    pub(super) insurance: String,
+    pub(super) allergies: String,
+    pub(super) alerts: String,
+    pub(super) communication: String,
+    pub(super) given_key: String,
+    pub(super) family_key: String,
+    pub(super) search_names: String,
 }
 
-fn columns(d: &PatientDraft) -> CoreResult<Columns> {
+pub(super) fn columns(d: &PatientDraft) -> CoreResult<Columns> {
     Ok(Columns {
         other_names: to_json(&d.other_names)?,
         date_of_birth: d.date_of_birth.map(|x| x.to_string()),
@@ -181,19 +181,29 @@ fn columns(d: &PatientDraft) -> CoreResult<Columns> {
     })
 }
 
-/// Inserts a new record (already validated) with its trigram index row and its look-up rows. This is the only
-/// way a patient row may be inserted: since schema version 3 no trigger indexes new rows (see 0003).
+/// Inserts a new record (already validated) with its trigram index row and its look-up rows. This (or
+/// `synced::insert_from_server`) is the only way a patient row may be inserted: since schema version 3 no
+/// trigger indexes new rows (see 0003).
 pub fn insert(conn: &Connection, p: &Patient, author: Uuid) -> CoreResult<()> {
+    insert_row(conn, p, Some(author.to_string()), Some(author.to_string()))
+}
+
+pub(super) fn insert_row(
+    conn: &Connection,
+    p: &Patient,
+    created_by: Option<String>,
+    updated_by: Option<String>,
+) -> CoreResult<()> {
     let d = &p.details;
     let c = columns(d)?;
     let id = p.id.to_string();
-    let author = author.to_string();
     conn.prepare_cached(
         "INSERT INTO patients (id, mrn, given_name, family_name, other_names, date_of_birth, sex, phones, email, address,
              identifiers, preferred_language, emergency_contact, insurance, allergies, alerts, notes, communication,
-             given_key, family_key, search_names, created_at, created_by, row_version, updated_at, updated_by)
+             given_key, family_key, search_names, created_at, created_by, row_version, updated_at, updated_by,
+             merged_into, deleted_at, deleted_reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                 ?22, ?23, ?24, ?25, ?23)",
+                 ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
     )?
     .execute(params![
         id,
@@ -218,9 +228,13 @@ pub fn insert(conn: &Connection, p: &Patient, author: Uuid) -> CoreResult<()> {
         c.family_key,
         c.search_names,
         p.created_at,
-        author,
+        created_by,
         p.row_version,
         p.updated_at,
+        updated_by,
+        p.merged_into.map(|m| m.to_string()),
+        p.deleted_at,
+        p.deleted_reason,
     ])?;
     let rowid = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO patient_name_search (rowid, search_names) VALUES (?1, ?2)")?
@@ -229,14 +243,14 @@ pub fn insert(conn: &Connection, p: &Patient, author: Uuid) -> CoreResult<()> {
     insert_detail_lookups(conn, d, &id)
 }
 
-fn insert_lookup(conn: &Connection, kind: &str, value: &str, id: &str) -> CoreResult<()> {
+pub(super) fn insert_lookup(conn: &Connection, kind: &str, value: &str, id: &str) -> CoreResult<()> {
     conn.prepare_cached("INSERT OR IGNORE INTO patient_lookup (kind, value, patient_id) VALUES (?1, ?2, ?3)")?
         .execute(params![kind, value, id])?;
     Ok(())
 }
 
 /// Phone and identifier look-ups (the MRN row never changes).
-fn insert_detail_lookups(conn: &Connection, d: &PatientDraft, id: &str) -> CoreResult<()> {
+pub(super) fn insert_detail_lookups(conn: &Connection, d: &PatientDraft, id: &str) -> CoreResult<()> {
     for phone in &d.phones {
         if let Some(digits) = phone_digits(&phone.number) {
             insert_lookup(conn, LOOKUP_PHONE, &digits, id)?;

@@ -25,6 +25,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_patient_name_indexes",
         sql: include_str!("../../../../migrations/local/0003_patient_name_indexes.sql"),
     },
+    Migration { version: 4, name: "0004_sync", sql: include_str!("../../../../migrations/local/0004_sync.sql") },
+    Migration {
+        version: 5,
+        name: "0005_scheduling",
+        sql: include_str!("../../../../migrations/local/0005_scheduling.sql"),
+    },
 ];
 
 pub const LATEST_SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

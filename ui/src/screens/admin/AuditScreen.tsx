@@ -18,6 +18,10 @@ export const AUDIT_ACTIONS: AuditAction[] = [
   "staff_role_change", "staff_deactivate", "staff_reactivate", "password_reset", "password_change", "settings_update",
   "patient_create", "patient_view", "patient_update", "patient_delete", "patient_merge", "patient_import",
   "audit_view", "audit_export", "backup", "restore", "recovery_sheet_export", "integrity_check",
+  "sync_enroll", "sync_apply", "review_resolve", "sync_retry", "sync_discard",
+  "appointment_book", "appointment_reschedule", "appointment_cancel", "appointment_status", "appointment_consent",
+  "telemedicine_recording", "appointment_type_change", "schedule_change", "leave_request", "leave_decision",
+  "waitlist_change", "calendar_export",
 ];
 
 const LIMIT = 500;

@@ -1,0 +1,30 @@
+//! Every route of the server, in one place, with the layers around them (body limit, metrics, tracing).
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+use clinic_protocol::MAX_BODY_BYTES;
+use tower_http::trace::TraceLayer;
+
+use crate::handlers::{bootstrap, enroll, not_found, operations, pull, push};
+use crate::{AppState, metrics};
+
+/// The largest enrollment request read.
+const ENROLL_BODY_BYTES: usize = 16 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/enroll", post(enroll::enroll).layer(DefaultBodyLimit::max(ENROLL_BODY_BYTES)))
+        .route("/v1/push", post(push::push))
+        .route("/v1/pull", get(pull::pull))
+        .route("/v1/bootstrap", get(bootstrap::bootstrap))
+        .route("/v1/health", get(operations::check_health))
+        .route("/v1/metrics", get(operations::export_metrics))
+        .route("/v1/openapi.json", get(operations::describe_api))
+        .route_layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

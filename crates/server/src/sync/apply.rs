@@ -1,0 +1,113 @@
+//! Applying one pushed mutation: in its own transaction, exactly once per `(device, device_seq)`. The rules of
+//! its kind decide; this stamps the change sequence, keeps versions, creates review items and records the answer.
+
+use clinic_protocol::hlc::Hlc;
+use clinic_protocol::push::{MutationEnvelope, MutationResult, Outcome};
+use clinic_protocol::review::REVIEW_ITEM_ENTITY;
+use uuid::Uuid;
+
+use super::store::{self, Origin};
+use crate::extract::DeviceAuth;
+use crate::rules::{ApplyCtx, Decision, Kind, Write};
+use crate::{AppError, AppState, db};
+
+/// How many times a mutation is tried when its transaction loses a race (a concurrent identical push, a deadlock).
+const ATTEMPTS: usize = 3;
+
+fn retryable(e: &AppError) -> bool {
+    matches!(e.sql_state(), Some("23505" | "40P01" | "40001"))
+}
+
+/// Applies `m` (already checked) and returns its result; a replay returns the stored first result as `duplicate`.
+pub(crate) async fn apply(
+    state: &AppState,
+    client: &mut deadpool_postgres::Client,
+    device: &DeviceAuth,
+    m: &MutationEnvelope,
+) -> Result<MutationResult, AppError> {
+    let mut last_error = None;
+    for _ in 0..ATTEMPTS {
+        match attempt(state, client, device, m).await {
+            Err(e) if retryable(&e) => {
+                tracing::debug!(error = %e, device_seq = m.device_seq, "mutation lost a race; trying again");
+                last_error = Some(e);
+            }
+            other => return other,
+        }
+    }
+    Err(last_error.unwrap_or_else(|| AppError::internal("mutation retries exhausted")))
+}
+
+fn duplicate(m: &MutationEnvelope, first: MutationResult) -> MutationResult {
+    MutationResult {
+        mutation_id: m.mutation_id,
+        device_seq: m.device_seq,
+        outcome: Outcome::Duplicate,
+        first_outcome: Some(first.outcome),
+        reason: first.reason,
+        row_version: first.row_version,
+        review_items: first.review_items,
+    }
+}
+
+async fn attempt(
+    state: &AppState,
+    client: &mut deadpool_postgres::Client,
+    device: &DeviceAuth,
+    m: &MutationEnvelope,
+) -> Result<MutationResult, AppError> {
+    let tx = db::tenant_transaction(client, device.tenant_id).await?;
+    if let Some(first) = store::applied_result(&tx, device.device_id, m.device_seq).await? {
+        return Ok(duplicate(m, first));
+    }
+    let kind =
+        Kind::for_mutation(&m.name).ok_or_else(|| AppError::internal("an unchecked mutation name reached apply"))?;
+    let now = state.clock.now();
+    let ctx = ApplyCtx { tx: &tx, device: *device, mutation: m, now };
+    let result = match kind.apply(&ctx).await? {
+        Decision::Rejected(reason) => MutationResult {
+            mutation_id: m.mutation_id,
+            device_seq: m.device_seq,
+            outcome: Outcome::Rejected,
+            first_outcome: None,
+            reason: Some(reason),
+            row_version: None,
+            review_items: Vec::new(),
+        },
+        Decision::Apply { write, review_items } => {
+            let hlc = m.hlc.to_string();
+            let count = i64::try_from(review_items.len() + 1).map_err(AppError::internal)?;
+            let first_seq = store::take_seqs(&tx, device.tenant_id, count, &hlc).await?;
+            let origin = Origin { device, mutation: Some(m.mutation_id), author: m.authored_by, hlc: &hlc, at: now };
+            let row_version = store::write(&tx, &write, first_seq, origin).await?;
+            let server_hlc = Hlc::zero("server").receive(&m.hlc, state.clock.now_ms()).to_string();
+            let mut ids = Vec::with_capacity(review_items.len());
+            for (item, seq) in review_items.iter().zip(first_seq + 1..) {
+                let id = Uuid::now_v7();
+                let review = Write {
+                    entity: REVIEW_ITEM_ENTITY,
+                    entity_id: id,
+                    replaces: None,
+                    data: serde_json::to_value(item)?,
+                    field_hlcs: serde_json::json!({}),
+                    deleted_at: None,
+                };
+                let origin = Origin { device, mutation: None, author: None, hlc: &server_hlc, at: now };
+                store::write(&tx, &review, seq, origin).await?;
+                ids.push(id);
+            }
+            MutationResult {
+                mutation_id: m.mutation_id,
+                device_seq: m.device_seq,
+                outcome: if ids.is_empty() { Outcome::Applied } else { Outcome::AppliedWithConflict },
+                first_outcome: None,
+                reason: None,
+                row_version: Some(row_version),
+                review_items: ids,
+            }
+        }
+    };
+    store::record_applied(&tx, device, m, &result, now).await?;
+    tx.commit().await?;
+    Ok(result)
+}

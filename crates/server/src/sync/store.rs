@@ -1,0 +1,235 @@
+//! Reading and writing synced records in the tenant's transaction: current state, older versions, the change
+//! sequence, and the record of applied mutations.
+
+use chrono::{DateTime, Utc};
+use clinic_protocol::pull::Change;
+use clinic_protocol::push::MutationResult;
+use deadpool_postgres::Transaction;
+use serde_json::Value;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+use crate::clock::rfc3339;
+use crate::extract::DeviceAuth;
+use crate::rules::Write;
+use crate::{AppError, db};
+
+/// A record's current state as stored.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    pub row_version: i64,
+    pub data: Value,
+    pub field_hlcs: Value,
+    pub hlc: String,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Loads a record and locks it until the transaction ends (so two mutations of one record apply one after the
+/// other). `None` when the tenant has no such record.
+pub(crate) async fn load(
+    tx: &Transaction<'_>,
+    tenant: Uuid,
+    entity: &str,
+    id: Uuid,
+) -> Result<Option<Record>, AppError> {
+    let row = db::query_opt(
+        tx,
+        "SELECT row_version, data, field_hlcs, hlc, deleted_at FROM entities
+         WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 FOR UPDATE",
+        &[&tenant, &entity, &id],
+    )
+    .await?;
+    row.map(|r| {
+        Ok(Record {
+            row_version: r.try_get(0)?,
+            data: r.try_get(1)?,
+            field_hlcs: r.try_get(2)?,
+            hlc: r.try_get(3)?,
+            deleted_at: r.try_get(4)?,
+        })
+    })
+    .transpose()
+}
+
+/// The data of one earlier version of a record, if kept.
+pub(crate) async fn version(
+    tx: &Transaction<'_>,
+    tenant: Uuid,
+    entity: &str,
+    id: Uuid,
+    row_version: i64,
+) -> Result<Option<Value>, AppError> {
+    let row = db::query_opt(
+        tx,
+        "SELECT data FROM entity_versions WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 AND row_version = $4",
+        &[&tenant, &entity, &id, &row_version],
+    )
+    .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Takes the next `count` numbers of the tenant's change sequence, returning the first. The row lock taken here
+/// is held until commit: another writer waits, so numbers become visible in commit order. The tenant's latest
+/// HLC is kept with it.
+pub(crate) async fn take_seqs(tx: &Transaction<'_>, tenant: Uuid, count: i64, hlc: &str) -> Result<i64, AppError> {
+    let row = db::query_one(
+        tx,
+        "UPDATE tenant_sequences SET seq = seq + $2, hlc = GREATEST(hlc, $3) WHERE tenant_id = $1 RETURNING seq",
+        &[&tenant, &count, &hlc],
+    )
+    .await?;
+    let last: i64 = row.try_get(0)?;
+    Ok(last - count + 1)
+}
+
+/// Who made a write, for its bookkeeping columns.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin<'a> {
+    pub device: &'a DeviceAuth,
+    pub mutation: Option<Uuid>,
+    pub author: Option<Uuid>,
+    pub hlc: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// Writes a record's new state with sequence number `seq`, and keeps that version. Returns its row version.
+pub(crate) async fn write(tx: &Transaction<'_>, w: &Write, seq: i64, origin: Origin<'_>) -> Result<i64, AppError> {
+    let tenant = origin.device.tenant_id;
+    let device = origin.mutation.map(|_| origin.device.device_id);
+    let row_version: i64 = match w.replaces {
+        None => {
+            db::execute(
+                tx,
+                "INSERT INTO entities (tenant_id, entity, entity_id, clinic_id, row_version, data, field_hlcs, hlc, seq,
+                                       updated_at, updated_by, deleted_at, origin_device, origin_mutation)
+                 VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                &[
+                    &tenant,
+                    &w.entity,
+                    &w.entity_id,
+                    &origin.device.clinic_id,
+                    &w.data,
+                    &w.field_hlcs,
+                    &origin.hlc,
+                    &seq,
+                    &origin.at,
+                    &origin.author,
+                    &w.deleted_at,
+                    &device,
+                    &origin.mutation,
+                ],
+            )
+            .await?;
+            1
+        }
+        Some(previous) => db::query_one(
+            tx,
+            "UPDATE entities SET row_version = row_version + 1, data = $5, field_hlcs = $6, hlc = $7, seq = $8,
+                    updated_at = $9, updated_by = $10, deleted_at = $11, origin_device = $12, origin_mutation = $13
+             WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 AND row_version = $4
+             RETURNING row_version",
+            &[
+                &tenant,
+                &w.entity,
+                &w.entity_id,
+                &previous,
+                &w.data,
+                &w.field_hlcs,
+                &origin.hlc,
+                &seq,
+                &origin.at,
+                &origin.author,
+                &w.deleted_at,
+                &device,
+                &origin.mutation,
+            ],
+        )
+        .await?
+        .try_get(0)?,
+    };
+    db::execute(
+        tx,
+        "INSERT INTO entity_versions (tenant_id, entity, entity_id, row_version, data, hlc, seq, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[&tenant, &w.entity, &w.entity_id, &row_version, &w.data, &origin.hlc, &seq, &origin.at],
+    )
+    .await?;
+    Ok(row_version)
+}
+
+/// What was answered the first time for `(device, device_seq)`, if it was seen before.
+pub(crate) async fn applied_result(
+    tx: &Transaction<'_>,
+    device: Uuid,
+    device_seq: i64,
+) -> Result<Option<MutationResult>, AppError> {
+    let row = db::query_opt(
+        tx,
+        "SELECT result FROM applied_mutations WHERE device_id = $1 AND device_seq = $2",
+        &[&device, &device_seq],
+    )
+    .await?;
+    row.map(|r| Ok(serde_json::from_value(r.try_get(0)?)?)).transpose()
+}
+
+/// Which of these `device_seq`s of a device were seen before.
+pub(crate) async fn applied_seqs(tx: &Transaction<'_>, device: Uuid, seqs: &[i64]) -> Result<Vec<i64>, AppError> {
+    let rows = db::query(
+        tx,
+        "SELECT device_seq FROM applied_mutations WHERE device_id = $1 AND device_seq = ANY($2)",
+        &[&device, &seqs],
+    )
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// Records what became of a mutation, in its transaction. A concurrent identical push makes this fail with a
+/// unique violation, and the caller answers `duplicate`.
+pub(crate) async fn record_applied(
+    tx: &Transaction<'_>,
+    device: &DeviceAuth,
+    m: &clinic_protocol::push::MutationEnvelope,
+    result: &MutationResult,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let outcome = serde_json::to_value(result.outcome)?;
+    let outcome = outcome.as_str().unwrap_or_default().to_owned();
+    db::execute(
+        tx,
+        "INSERT INTO applied_mutations (device_id, device_seq, tenant_id, mutation_id, name, entity, entity_id, outcome, result, applied_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            &device.device_id,
+            &m.device_seq,
+            &device.tenant_id,
+            &m.mutation_id,
+            &m.name,
+            &m.entity,
+            &m.entity_id,
+            &outcome,
+            &serde_json::to_value(result)?,
+            &at,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A record row as a change on the wire. The row's columns, in order: seq, entity, entity_id, row_version, data,
+/// updated_at, updated_by, deleted_at, hlc, origin_device, origin_mutation.
+pub(crate) fn change(row: &Row) -> Result<Change, AppError> {
+    let hlc: String = row.try_get(8)?;
+    Ok(Change {
+        seq: row.try_get(0)?,
+        entity: row.try_get(1)?,
+        entity_id: row.try_get(2)?,
+        row_version: row.try_get(3)?,
+        data: row.try_get(4)?,
+        updated_at: rfc3339(row.try_get(5)?),
+        updated_by: row.try_get(6)?,
+        deleted_at: row.try_get::<_, Option<DateTime<Utc>>>(7)?.map(rfc3339),
+        hlc: hlc.parse().map_err(|_| AppError::internal("a stored HLC does not parse"))?,
+        origin_device: row.try_get(9)?,
+        origin_mutation: row.try_get(10)?,
+    })
+}

@@ -1,0 +1,90 @@
+//! Push: applied once, replays answered from the record without changing anything, stateful rejections kept.
+
+use clinic_protocol::push::Outcome;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::support::{TestServer, batch, first_desk};
+
+#[tokio::test]
+async fn a_mutation_is_applied_once_and_a_replay_changes_nothing() {
+    let mut server = TestServer::start().await;
+    let mut desk = first_desk(&mut server, "Push").await;
+    let patient = Uuid::now_v7();
+    let register = desk.register(patient, "Amina", "Diallo", "1990-02-03");
+    let first = server.push(&desk.device, &batch(vec![register.clone()])).await;
+    assert_eq!(first.results.len(), 1);
+    assert_eq!(first.results[0].outcome, Outcome::Applied);
+    assert_eq!(first.results[0].row_version, Some(1));
+    assert_eq!(first.epoch, desk.device.epoch);
+    assert!(first.server_hlc >= register.hlc);
+
+    let (changes, seq) = server.pull_all(&desk.device, 0).await;
+    let stored = changes.iter().find(|c| c.entity_id == patient).expect("pulled");
+    assert_eq!(stored.data["patient"]["family_name"], "Diallo");
+    assert_eq!(stored.data["mrn"], "MAIN-D01-000001");
+    assert_eq!(stored.origin_device, Some(desk.device.id));
+    assert_eq!(stored.origin_mutation, Some(register.mutation_id));
+    assert_eq!(stored.updated_by, desk.author);
+
+    let versions_before = server.count("entity_versions").await;
+    let replay = server.push(&desk.device, &batch(vec![register.clone()])).await;
+    assert_eq!(replay.results[0].outcome, Outcome::Duplicate);
+    assert_eq!(replay.results[0].first_outcome, Some(Outcome::Applied));
+    assert_eq!(replay.results[0].row_version, Some(1));
+    assert_eq!(server.count("entity_versions").await, versions_before);
+    let (after_replay, _) = server.pull_all(&desk.device, seq).await;
+    assert!(after_replay.is_empty(), "a replay made no change: {after_replay:?}");
+}
+
+#[tokio::test]
+async fn a_change_to_a_record_the_server_lacks_is_rejected_and_the_rejection_is_kept() {
+    let mut server = TestServer::start().await;
+    let mut desk = first_desk(&mut server, "Reject").await;
+    let missing = Uuid::now_v7();
+    let update = desk.update(missing, 1, json!({"notes": "hello"}));
+    let registered = Uuid::now_v7();
+    let register = desk.register(registered, "Ken", "Ito", "1980-01-01");
+    let answer = server.push(&desk.device, &batch(vec![update.clone(), register])).await;
+    assert_eq!(answer.results[0].outcome, Outcome::Rejected);
+    assert!(answer.results[0].reason.as_deref().is_some_and(|r| r.contains("not on the clinic server")));
+    assert_eq!(answer.results[1].outcome, Outcome::Applied, "the rest of the push is applied");
+
+    let replay = server.push(&desk.device, &batch(vec![update])).await;
+    assert_eq!(replay.results[0].outcome, Outcome::Duplicate);
+    assert_eq!(replay.results[0].first_outcome, Some(Outcome::Rejected));
+    assert!(replay.results[0].reason.is_some());
+}
+
+#[tokio::test]
+async fn staff_clinic_settings_and_review_decisions_sync_as_records() {
+    let mut server = TestServer::start().await;
+    let mut desk = first_desk(&mut server, "Records").await;
+    let admin = desk.author.expect("an author");
+    let (nurse, create) = desk.create_staff("nurse.one");
+    let settings = json!({
+        "name": "Records clinic", "code": "REC", "address": "1 Main St", "time_zone": "Europe/Paris",
+        "currency": "EUR", "invoice_prefix": "REC", "date_format": "DMY", "idle_lock_minutes": 15
+    });
+    let clinic_id = Uuid::now_v7();
+    let settings = desk.mutation("clinic.settings", "clinic", clinic_id, settings, None);
+    let deactivate = desk.mutation("staff.update", "staff", nurse, json!({"active": false, "role": "nurse"}), Some(1));
+    let answer = server.push(&desk.device, &batch(vec![create, settings, deactivate])).await;
+    assert!(answer.results.iter().all(|r| r.outcome == Outcome::Applied), "{answer:?}");
+
+    let (changes, _) = server.pull_all(&desk.device, 0).await;
+    let staff = changes.iter().find(|c| c.entity_id == nurse).expect("staff pulled");
+    assert_eq!(staff.data["member"]["active"], false);
+    assert_eq!(staff.data["member"]["role"], "nurse");
+    assert_eq!(staff.data["member"]["username"], "nurse.one");
+    assert!(staff.data["password_hash"].is_string());
+    let clinic = changes.iter().find(|c| c.entity_id == clinic_id).expect("clinic pulled");
+    assert_eq!(clinic.data["time_zone"], "Europe/Paris");
+
+    // The deactivated member can no longer author changes.
+    desk.author = Some(nurse);
+    let m = desk.register(Uuid::now_v7(), "A", "B", "2000-01-01");
+    let refused = server.push_raw(&desk.device, &serde_json::to_value(batch(vec![m])).expect("json")).await;
+    assert_eq!(refused.status(), 422);
+    desk.author = Some(admin);
+}
