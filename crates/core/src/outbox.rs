@@ -19,7 +19,8 @@ pub struct Mutation<'a> {
     pub entity: &'a str,
     pub entity_id: Uuid,
     pub args: serde_json::Value,
-    /// The row version the change was made on (None for creations).
+    /// The local row version the change was made on; `None` for creations. Queued as the server version this
+    /// computer last received for the record (see [`record`]).
     pub base_row_version: Option<i64>,
     pub authored_by: Option<Uuid>,
 }
@@ -28,6 +29,14 @@ pub struct Mutation<'a> {
 /// reading it was stamped with commit together. Its `device_seq` is then `conn.last_insert_rowid()`.
 pub fn record(conn: &Connection, mutation_id: Uuid, at: jiff::Timestamp, m: &Mutation<'_>) -> CoreResult<()> {
     let stamp = hlc::stamp_local(conn, at)?;
+    // The server merges an edit against the version it was made on, so an edit names the last version of the
+    // record this computer received from the server, not the local version (which also counts this computer's
+    // own edits, and would point at another desk's version there). A record created here and not received
+    // back yet is at the server's first version.
+    let base = match m.base_row_version {
+        None => None,
+        Some(_) => Some(crate::sync::server_version(conn, m.entity, m.entity_id)?.unwrap_or(1)),
+    };
     conn.prepare_cached(
         "INSERT INTO outbox (mutation_id, name, v, entity, entity_id, args, base_row_version, authored_by, authored_at, hlc)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -39,7 +48,7 @@ pub fn record(conn: &Connection, mutation_id: Uuid, at: jiff::Timestamp, m: &Mut
         m.entity,
         m.entity_id.to_string(),
         m.args.to_string(),
-        m.base_row_version,
+        base,
         m.authored_by.map(|u| u.to_string()),
         to_db_time(at),
         stamp.to_string(),

@@ -68,6 +68,11 @@ pub fn sync_now<T: SyncTransport + ?Sized>(
     }
 }
 
+/// The server version of a record this computer last received (for the outbox's edits), if any.
+pub(crate) fn server_version(conn: &rusqlite::Connection, entity: &str, id: uuid::Uuid) -> CoreResult<Option<i64>> {
+    apply::known_version(conn, entity, id)
+}
+
 /// The stamp of this device's hybrid logical clock now (for tests and diagnostics; reading it changes nothing).
 pub fn current_clock(clinic: &Clinic) -> CoreResult<clinic_protocol::hlc::Hlc> {
     clinic.read(hlc::current)

@@ -141,7 +141,8 @@ pub(crate) fn apply_change(ctx: &mut ApplyContext<'_>, change: &Change, now: jif
     Ok(Applied::Written { rebased: pending.len() })
 }
 
-fn known_version(conn: &Connection, entity: &str, id: Uuid) -> CoreResult<Option<i64>> {
+/// The server version of a record this computer last received, if any.
+pub(crate) fn known_version(conn: &Connection, entity: &str, id: Uuid) -> CoreResult<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT row_version FROM sync_versions WHERE entity = ?1 AND entity_id = ?2")?
         .query_row(params![entity, id.to_string()], |r| r.get(0))
