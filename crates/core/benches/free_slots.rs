@@ -396,25 +396,6 @@ fn main() {
         "\nThe first query after opening the database took {first:.2} ms. The 10th slot was a median of \
          {ahead_p50} and at most {ahead_max} days after the first day asked for.\n"
     ));
-    // The same rarely-free queries again with a 16 MiB page cache on this connection (the app keeps SQLite's
-    // default of 2 MiB), to show what the sweep costs once its index pages stay decrypted in memory.
-    clinic.with_connection_for_tests(|c| c.pragma_update(None, "cache_size", -16_384)).expect("conn").expect("cache");
-    let mut rng = Rng(7);
-    let mut cached: Vec<Duration> = Vec::new();
-    for i in 0..queries {
-        let kind = KINDS[i % KINDS.len()];
-        let q = query(kind, &mut rng, &who, consultation, procedure);
-        if kind == Kind::LongAnyone {
-            let t = Instant::now();
-            slots::find_free_slots(&clinic, session, &q).expect("search");
-            cached.push(t.elapsed());
-        }
-    }
-    let (c50, c95, cmax) = stats(&cached[1..]);
-    text.push_str(&format!(
-        "With a 16 MiB page cache (not the app's setting), the \"60 minutes, any clinician\" queries, which read \
-         the whole 3-month range: {c50:.2} / {c95:.2} / {cmax:.2} ms (p50 / p95 / max, after one warm-up query).\n"
-    ));
     text.push_str("\nTarget: ≤ 20 ms for the next 10 free slots.\n");
     println!("{text}");
     if std::env::var("CLINIC_BENCH_NO_DOCS").is_err() {
