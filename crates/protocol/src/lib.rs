@@ -1,13 +1,15 @@
 //! Sync wire types shared by the desktop client and the clinic server: versions, headers, requests, answers.
 //!
-//! Everything here is plain data (serde) plus two pure functions both sides must agree on bit for bit:
-//! the audit entry hash ([`audit::entry_hash`]) and the hybrid logical clock ([`hlc::Hlc`]).
+//! Everything here is plain data (serde) plus pure functions both sides must agree on bit for bit: the audit
+//! entry hash ([`audit::entry_hash`]), the hybrid logical clock ([`hlc::Hlc`]) and the match keys of patients
+//! ([`keys::fold`], [`keys::normalise_id`]).
 
 pub mod audit;
 pub mod bootstrap;
 pub mod enroll;
 pub mod error;
 pub mod hlc;
+pub mod keys;
 pub mod pull;
 pub mod push;
 pub mod review;

@@ -1,50 +1,12 @@
 //! Likely-duplicate detection: match keys of live patients (folded family and given names with the date of birth;
 //! each identifier normalised), kept in `patient_match_keys` so a registration finds look-alikes by index.
 
+use clinic_protocol::keys::{fold, normalise_id};
 use deadpool_postgres::Transaction;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 use uuid::Uuid;
 
 use super::args::Draft;
 use crate::{AppError, db};
-
-/// Folds a name for matching the way clinic-core does: accents removed, lower case, letters that do not decompose
-/// spelt out, apostrophes dropped, other punctuation made a space, spaces collapsed.
-pub(crate) fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.nfkd() {
-        if is_combining_mark(c) || matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`' | '´') {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            match c {
-                'ß' | 'ẞ' => out.push_str("ss"),
-                'æ' | 'Æ' => out.push_str("ae"),
-                'œ' | 'Œ' => out.push_str("oe"),
-                'ø' | 'Ø' => out.push('o'),
-                'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
-                'ł' | 'Ł' => out.push('l'),
-                'þ' | 'Þ' => out.push_str("th"),
-                'ı' => out.push('i'),
-                _ => out.extend(c.to_lowercase()),
-            }
-        } else {
-            pending_space = true;
-        }
-    }
-    out
-}
-
-/// An identifier for comparison: letters and digits only, upper case.
-fn normalise_id(value: &str) -> String {
-    fold(value).chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
-}
 
 /// The match keys of a patient: `n:<family>|<given>|<date of birth>` when all three are known, and
 /// `i:<kind>:<value>` per identifier.
