@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod limits;
 pub mod metrics;
 pub mod migrate;
 pub mod openapi;
@@ -25,3 +26,4 @@ pub(crate) mod sync;
 
 pub use error::AppError;
 pub use state::AppState;
+pub use sync::authority::role_can;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use deadpool_postgres::Pool;
 
 use crate::clock::Clock;
+use crate::limits::Admission;
 use crate::metrics::Metrics;
 
 /// Shared by every request; cheap to clone.
@@ -15,10 +16,19 @@ pub struct AppState {
     pub pool: Pool,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
+    /// How many requests may run at once, and for how long.
+    pub admission: Admission,
 }
 
 impl AppState {
+    /// The state for a pool, with request limits sized to it.
     pub fn new(pool: Pool, clock: Arc<dyn Clock>) -> AppState {
-        AppState { pool, clock, metrics: Arc::new(Metrics::default()) }
+        let admission = Admission::for_pool(pool.status().max_size);
+        AppState { pool, clock, metrics: Arc::new(Metrics::default()), admission }
+    }
+
+    /// The same state with other request limits (tests of throttling, load tests).
+    pub fn with_admission(self, admission: Admission) -> AppState {
+        AppState { admission, ..self }
     }
 }

@@ -6,6 +6,7 @@ use clinic_protocol::push::{MutationEnvelope, MutationResult, Outcome};
 use clinic_protocol::review::REVIEW_ITEM_ENTITY;
 use uuid::Uuid;
 
+use super::authority;
 use super::store::{self, Origin};
 use crate::extract::DeviceAuth;
 use crate::rules::{ApplyCtx, Decision, Kind, Write};
@@ -64,7 +65,11 @@ async fn attempt(
         Kind::for_mutation(&m.name).ok_or_else(|| AppError::internal("an unchecked mutation name reached apply"))?;
     let now = state.clock.now();
     let ctx = ApplyCtx { tx: &tx, device: *device, mutation: m, now };
-    let result = match kind.apply(&ctx).await? {
+    let decision = match authority::refusal(&tx, device.tenant_id, m).await? {
+        Some(reason) => Decision::Rejected(reason),
+        None => kind.apply(&ctx).await?,
+    };
+    let result = match decision {
         Decision::Rejected(reason) => MutationResult {
             mutation_id: m.mutation_id,
             device_seq: m.device_seq,

@@ -3,6 +3,7 @@
 
 pub(crate) mod apply;
 pub(crate) mod audit;
+pub(crate) mod authority;
 pub(crate) mod pull;
 pub(crate) mod push;
 pub(crate) mod store;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use clinic_server::clock::SystemClock;
+use clinic_server::limits::Admission;
 use clinic_server::{AppState, db, openapi, router};
 use serde_json::Value;
 use uuid::Uuid;
@@ -28,6 +29,29 @@ async fn health_says_unavailable_when_the_database_does_not_answer() {
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move { axum::serve(listener, app).await });
     let answer = reqwest::get(["http://", &address.to_string(), "/v1/health"].concat()).await.expect("sent");
+    assert_eq!(answer.status(), 503);
+    assert_eq!(answer.json::<Value>().await.expect("json")["status"], "unavailable");
+}
+
+#[tokio::test]
+async fn a_server_with_no_room_asks_sync_to_come_back_and_still_answers_health() {
+    let unreachable = db::parse_config("postgres://clinic_app@127.0.0.1:9/none").expect("config");
+    let state = AppState::new(db::pool(unreachable, 1).expect("pool"), Arc::new(SystemClock))
+        .with_admission(Admission::new(0, std::time::Duration::from_millis(20), std::time::Duration::from_secs(5)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = ["http://", &listener.local_addr().expect("address").to_string()].concat();
+    tokio::spawn(async move { axum::serve(listener, router::router(state)).await });
+    let http = reqwest::Client::new();
+    let answer = http.get([base.as_str(), "/v1/pull"].concat()).send().await.expect("sent");
+    assert_eq!(answer.status(), 429);
+    assert_eq!(answer.headers()["retry-after"], "5");
+    let body: Value = answer.json().await.expect("json");
+    assert_eq!(body["code"], "throttled");
+    assert!(body["message"].as_str().expect("message").contains("nothing was changed"), "{body}");
+    let answer = http.post([base.as_str(), "/v1/push"].concat()).body("{}").send().await.expect("sent");
+    assert_eq!(answer.status(), 429);
+    // Health is outside the gate: it reports the database, not the queue.
+    let answer = http.get([base.as_str(), "/v1/health"].concat()).send().await.expect("sent");
     assert_eq!(answer.status(), 503);
     assert_eq!(answer.json::<Value>().await.expect("json")["status"], "unavailable");
 }

@@ -88,3 +88,33 @@ async fn staff_clinic_settings_and_review_decisions_sync_as_records() {
     assert_eq!(refused.status(), 422);
     desk.author = Some(admin);
 }
+
+#[tokio::test]
+async fn a_change_its_author_may_not_make_is_rejected_with_the_reason_and_their_own_password_is_theirs() {
+    let mut server = TestServer::start().await;
+    let mut desk = first_desk(&mut server, "Roles").await;
+    let admin = desk.author;
+    let (clerk, mut create) = desk.create_staff("billing-clerk");
+    create.args["member"]["role"] = json!("billing_clerk");
+    assert_eq!(server.push(&desk.device, &batch(vec![create])).await.results[0].outcome, Outcome::Applied);
+
+    desk.author = Some(clerk);
+    let register = desk.register(Uuid::now_v7(), "Amina", "Diallo", "1990-02-03");
+    let promote = desk.mutation("staff.update", "staff", clerk, json!({ "role": "administrator" }), Some(1));
+    let own_password =
+        desk.mutation("staff.update", "staff", clerk, json!({ "password_hash": "$argon2id$v=19$new" }), Some(1));
+    let patients_before = server.count("entities").await;
+    let answer = server.push(&desk.device, &batch(vec![register, promote, own_password])).await;
+    let outcomes: Vec<Outcome> = answer.results.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, vec![Outcome::Rejected, Outcome::Rejected, Outcome::Applied]);
+    let reason = answer.results[0].reason.as_deref().expect("a reason");
+    assert!(reason.contains("role: billing clerk") && reason.contains("may not make it"), "{reason}");
+    assert_eq!(server.count("entities").await, patients_before, "nothing new was stored");
+
+    // The administrator may do both.
+    desk.author = admin;
+    let register = desk.register(Uuid::now_v7(), "Bruno", "Costa", "1991-03-04");
+    let promote = desk.mutation("staff.update", "staff", clerk, json!({ "role": "receptionist" }), Some(2));
+    let answer = server.push(&desk.device, &batch(vec![register, promote])).await;
+    assert!(answer.results.iter().all(|r| r.outcome == Outcome::Applied), "{answer:?}");
+}
