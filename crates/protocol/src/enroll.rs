@@ -14,6 +14,10 @@ pub struct EnrollRequest {
     pub device_name: String,
     /// The device's own id (its local `device` row), so its audit chain and series keep their identity.
     pub device_id: Uuid,
+    /// The device code this computer numbers its records with (`MAIN-R1-000042`); the server refuses one that
+    /// another computer of the clinic already uses. Absent from older clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_code: Option<String>,
 }
 
 /// The answer to a successful enrollment. The credential is shown once; the client keeps it in the OS keychain.

@@ -119,6 +119,8 @@ pub async fn create_enrollment_code(
 pub struct DeviceRow {
     pub id: Uuid,
     pub name: String,
+    /// The device code its record numbers carry (none for devices enrolled by older versions).
+    pub code: Option<String>,
     pub enrolled_at: DateTime<Utc>,
     pub last_seen_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -130,7 +132,7 @@ pub struct DeviceRow {
 pub async fn list_devices(client: &Client, clinic: Uuid) -> Result<Vec<DeviceRow>, AppError> {
     let rows = client
         .query(
-            "SELECT id, name, enrolled_at, last_seen_at, revoked_at, last_protocol_version, last_schema_version
+            "SELECT id, name, enrolled_at, last_seen_at, revoked_at, last_protocol_version, last_schema_version, code
              FROM devices WHERE clinic_id = $1 ORDER BY enrolled_at DESC",
             &[&clinic],
         )
@@ -145,6 +147,7 @@ pub async fn list_devices(client: &Client, clinic: Uuid) -> Result<Vec<DeviceRow
                 revoked_at: r.try_get(4)?,
                 protocol_version: r.try_get(5)?,
                 schema_version: r.try_get(6)?,
+                code: r.try_get(7)?,
             })
         })
         .collect()

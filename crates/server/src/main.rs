@@ -170,13 +170,14 @@ async fn run(cli: Cli) -> Result<()> {
             eprintln!("valid until {} (single use)", rfc3339(code.expires_at));
         }
         Command::Devices { action: DeviceAction::List { clinic } } => {
-            println!("id\tname\tenrolled\tlast seen\trevoked\tprotocol\tschema");
+            println!("id\tname\tcode\tenrolled\tlast seen\trevoked\tprotocol\tschema");
             for d in admin::list_devices(&owner_client(&config).await?, clinic).await? {
                 let version = |v: Option<i32>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     d.id,
                     d.name,
+                    d.code.as_deref().unwrap_or("-"),
                     rfc3339(d.enrolled_at),
                     when(d.last_seen_at),
                     when(d.revoked_at),

@@ -11,7 +11,10 @@ use crate::AppError;
 pub const APP_ROLE: &str = "clinic_app";
 
 /// Every migration, oldest first: (version, name, SQL). Never edit one that has shipped; add a new file.
-const MIGRATIONS: &[(i32, &str, &str)] = &[(1, "init", include_str!("../../../migrations/server/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "init", include_str!("../../../migrations/server/0001_init.sql")),
+    (2, "device_codes", include_str!("../../../migrations/server/0002_device_codes.sql")),
+];
 
 /// The schema version this binary expects.
 pub fn latest_version() -> i32 {

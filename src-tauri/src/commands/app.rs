@@ -83,6 +83,13 @@ pub async fn join_clinic(
     let state = state.inner().clone();
     blocking(move || {
         let clinic = match state.clinic() {
+            // A second try after the server refused the device code may bring another one.
+            Ok(open) if sync::change_device_code_before_joining(&open, &device_code)? => {
+                drop(open);
+                state.set_clinic(None)?;
+                state.set_clinic(Some(Clinic::unlock(&state.data, state.keys.as_ref(), state.env.clone())?))?;
+                state.clinic()?
+            }
             Ok(open) => open,
             Err(_) => {
                 let (clinic, _) = Clinic::create(&state.data, state.keys.as_ref(), state.env.clone(), &device_code)?;

@@ -9,7 +9,7 @@ use super::problem::SyncProblem;
 use super::queue;
 use super::server_url::ServerUrl;
 use super::state::{self, EnrollmentRecord};
-use super::transport::SyncTransport;
+use super::transport::{SyncTransport, TransportError};
 use crate::accounts::SessionId;
 use crate::accounts::sessions::Actor;
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
@@ -48,6 +48,17 @@ fn clean_device_name(name: &str) -> CoreResult<&str> {
     Ok(name)
 }
 
+/// The server's refusal of this computer's device code (another computer of the clinic uses it), as the error
+/// on the device code field, with the server's sentence.
+fn device_code_refusal(error: &TransportError) -> Option<CoreError> {
+    match error {
+        TransportError::Api { error, .. } if error.field.as_deref() == Some("device_code") => {
+            Some(CoreError::validation("device_code", error.message.clone()))
+        }
+        _ => None,
+    }
+}
+
 /// Enrolls this computer (administrators). The keychain is checked before the one-time code is spent. If the
 /// server or clinic differs from the one enrolled before, everything this computer holds is sent again and
 /// the clinic's records are downloaded again. Audited, without the code or the credential.
@@ -84,12 +95,20 @@ pub(crate) fn enroll_as<T: SyncTransport + ?Sized>(
     let device_name = clean_device_name(device_name)?;
     keys.load_credential()?;
     let device_id = clinic.device().id;
-    let request = EnrollRequest { code: code.to_owned(), device_name: device_name.to_owned(), device_id };
+    let request = EnrollRequest {
+        code: code.to_owned(),
+        device_name: device_name.to_owned(),
+        device_id,
+        device_code: Some(clinic.device().code.clone()),
+    };
     let answer = match transport.enroll(&server, &request) {
         Ok(answer) => answer,
         Err(e) => {
             let problem = SyncProblem::from_transport(&e);
             clinic.audit_alone(&event(AuditOutcome::Failure).detail(problem.code.as_str()))?;
+            if let Some(taken) = device_code_refusal(&e) {
+                return Err(taken.with_source(e));
+            }
             return Err(problem.to_core_error().with_source(e));
         }
     };

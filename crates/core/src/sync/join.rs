@@ -47,6 +47,27 @@ pub fn join_clinic<T: SyncTransport + ?Sized>(
     run_once(clinic, transport, keys, options)
 }
 
+/// Gives this computer another device code before it joins, when the server refused the one chosen (another
+/// computer of the clinic uses it). Only while nothing here carries the code: not set up, not enrolled. Returns
+/// whether the code changed; the caller then opens the database again, since the open clinic holds its device.
+pub fn change_device_code_before_joining(clinic: &Clinic, code: &str) -> CoreResult<bool> {
+    let code = crate::setup::validate_code("device_code", code)?;
+    if code == clinic.device().code {
+        return Ok(false);
+    }
+    if is_set_up(clinic)? || clinic.read(state::read)?.server_url.is_some() {
+        return Err(CoreError::validation(
+            "device_code",
+            ["This computer has already joined with the device code ", &clinic.device().code, "."].concat(),
+        ));
+    }
+    clinic.write(|tx| {
+        tx.execute("UPDATE device SET code = ?1", [&code])?;
+        Ok(())
+    })?;
+    Ok(true)
+}
+
 /// Where a joining computer stands: `None` when it is not joining (set up here, or the download brought the
 /// clinic, or never enrolled).
 pub fn join_progress(clinic: &Clinic) -> CoreResult<Option<JoinProgress>> {

@@ -35,7 +35,7 @@ pub use backoff::{FIRST_RETRY_DELAY, MAX_RETRY_DELAY, SYNC_INTERVAL, random_jitt
 pub use engine::{Checkpoint, CheckpointHook, SyncOptions, SyncReport, run_once};
 pub use enroll::{Enrollment, enroll};
 pub use http::{CONNECT_TIMEOUT, HttpTransport, REQUEST_TIMEOUT};
-pub use join::{JoinProgress, join_clinic, join_progress};
+pub use join::{JoinProgress, change_device_code_before_joining, join_clinic, join_progress};
 pub use problem::{OFFLINE_MESSAGE, SyncProblem, SyncProblemCode};
 pub use rejected::{RejectedMutation, discard_rejected_mutation, list_rejected_mutations, retry_rejected_mutation};
 pub use review::{

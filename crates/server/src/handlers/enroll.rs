@@ -9,6 +9,21 @@ use crate::extract::{ClientVersions, StrictJson};
 use crate::rules::text;
 use crate::{AppError, AppState, credential};
 
+/// A device code as clinic-core makes them: 1 to 10 capital letters or digits, a dash may join them.
+fn check_device_code(code: &str) -> Result<String, AppError> {
+    let ok = (1..=10).contains(&code.len())
+        && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+        && !code.starts_with('-')
+        && !code.ends_with('-');
+    if !ok {
+        return Err(AppError::validation(
+            "device_code",
+            "A device code has 1 to 10 capital letters or digits (a dash may join them), e.g. R1.",
+        ));
+    }
+    Ok(code.to_owned())
+}
+
 /// Enrolls a device (or re-enrolls a known one after a revoke) with a one-time code.
 #[utoipa::path(
     post,
@@ -23,7 +38,7 @@ use crate::{AppError, AppState, credential};
         (status = 200, description = "Enrolled; the credential is shown only this once", body = EnrollResponse),
         (status = 400, description = "Malformed request (`validation`)", body = ApiError),
         (status = 403, description = "Unknown, used or expired code (`enrollment_code_invalid`)", body = ApiError),
-        (status = 422, description = "Invalid field (`validation`)", body = ApiError),
+        (status = 422, description = "Invalid field (`validation`), or a device code another computer of the clinic uses (`validation`, field `device_code`)", body = ApiError),
     )
 )]
 pub async fn enroll(
@@ -34,13 +49,21 @@ pub async fn enroll(
     text("code", &req.code, 64, true)?;
     let name = req.device_name.trim();
     text("device_name", name, 100, true)?;
+    let device_code = req.device_code.as_deref().map(check_device_code).transpose()?;
     let issued = credential::issue(req.device_id)?;
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let row = crate::db::query_one(
         &tx,
-        "SELECT outcome, tenant_id, clinic_id, clinic_name FROM enroll_device($1, $2, $3, $4, $5)",
-        &[&credential::code_hash(&req.code), &req.device_id, &name, &issued.secret_hash, &state.clock.now()],
+        "SELECT outcome, tenant_id, clinic_id, clinic_name FROM enroll_device($1, $2, $3, $4, $5, $6)",
+        &[
+            &credential::code_hash(&req.code),
+            &req.device_id,
+            &name,
+            &device_code,
+            &issued.secret_hash,
+            &state.clock.now(),
+        ],
     )
     .await?;
     let outcome: String = row.try_get("outcome")?;
@@ -51,6 +74,19 @@ pub async fn enroll(
             return Err(AppError::validation(
                 "device_id",
                 "This computer is enrolled with another organisation's server account. Ask an administrator.",
+            ));
+        }
+        "device_code_taken" => {
+            let code = device_code.unwrap_or_default();
+            return Err(AppError::validation(
+                "device_code",
+                [
+                    "Another computer of this clinic already uses the device code ",
+                    &code,
+                    " for its record numbers. Choose another device code for this computer and try again; the \
+                     enrollment code can still be used.",
+                ]
+                .concat(),
             ));
         }
         other => return Err(AppError::internal(["enroll_device answered ", other].concat())),

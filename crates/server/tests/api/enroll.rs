@@ -120,3 +120,38 @@ async fn credentials_and_version_headers_are_required() {
     let (status, error) = error_of(server.pull_raw(&unknown, unknown.epoch, 0, None).await).await;
     assert_eq!((status, error.code), (401, ApiErrorCode::Unauthenticated));
 }
+
+#[tokio::test]
+async fn a_device_code_is_one_computers_within_a_clinic_and_a_refusal_keeps_the_enrollment_code() {
+    let mut server = TestServer::start().await;
+    let (_, clinic) = server.tenant("Codes").await;
+    let (_, other_clinic) = server.tenant("Elsewhere").await;
+    let body = |code: &str, device: Uuid, device_code: &str| serde_json::json!({ "code": code, "device_name": "Reception", "device_id": device, "device_code": device_code });
+    let first = Uuid::now_v7();
+    let code = server.code(clinic, 24).await;
+    assert_eq!(server.enroll_body(&body(&code, first, "R1")).await.status(), 200);
+
+    // A second computer of the same clinic choosing R1 is refused, and its code stays usable.
+    let second = Uuid::now_v7();
+    let code = server.code(clinic, 24).await;
+    let (status, error) = error_of(server.enroll_body(&body(&code, second, "R1")).await).await;
+    assert_eq!((status, error.code, error.field.as_deref()), (422, ApiErrorCode::Validation, Some("device_code")));
+    assert!(error.message.contains("already uses the device code R1"), "{}", error.message);
+    assert!(error.message.contains("enrollment code can still be used"), "{}", error.message);
+    assert_eq!(server.enroll_body(&body(&code, second, "R2")).await.status(), 200, "same code, other device code");
+
+    // The first computer enrolling again keeps its code; another clinic may use R1.
+    let code = server.code(clinic, 24).await;
+    assert_eq!(server.enroll_body(&body(&code, first, "R1")).await.status(), 200);
+    let code = server.code(other_clinic, 24).await;
+    assert_eq!(server.enroll_body(&body(&code, Uuid::now_v7(), "R1")).await.status(), 200);
+
+    let devices = admin::list_devices(&server.owner, clinic).await.expect("devices");
+    let mut codes: Vec<Option<String>> = devices.iter().map(|d| d.code.clone()).collect();
+    codes.sort();
+    assert_eq!(codes, vec![Some("R1".to_owned()), Some("R2".to_owned())]);
+
+    let code = server.code(clinic, 24).await;
+    let (status, error) = error_of(server.enroll_body(&body(&code, Uuid::now_v7(), "r 1")).await).await;
+    assert_eq!((status, error.field.as_deref()), (422, Some("device_code")));
+}

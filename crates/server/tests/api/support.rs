@@ -129,11 +129,16 @@ impl TestServer {
 
     /// Sends an enrollment and returns the raw answer.
     pub async fn enroll_raw(&self, code: &str, device_id: Uuid) -> reqwest::Response {
+        self.enroll_body(&json!({ "code": code, "device_name": "Reception 1", "device_id": device_id })).await
+    }
+
+    /// Sends an enrollment with this body and returns the raw answer.
+    pub async fn enroll_body(&self, body: &Value) -> reqwest::Response {
         self.http
             .post(self.url("/v1/enroll"))
             .header(HEADER_PROTOCOL_VERSION, PROTOCOL_VERSION.to_string())
             .header(HEADER_SCHEMA_VERSION, "3")
-            .json(&json!({ "code": code, "device_name": "Reception 1", "device_id": device_id }))
+            .json(body)
             .send()
             .await
             .expect("request sent")
