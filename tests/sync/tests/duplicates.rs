@@ -43,6 +43,8 @@ fn one_person_registered_on_two_offline_desks_is_flagged_merged_and_resolved_eve
         let listed = desk.review_items(true).into_iter().find(|i| i.id == item.id).expect("item listed");
         assert_eq!(listed.status, ReviewItemStatus::Resolved, "desk {}: {listed:?}", desk.code);
         assert!(desk.review_items(false).is_empty(), "desk {}: nothing left open", desk.code);
+        let history = "SELECT count(*) FROM patient_merges WHERE reason = 'same person, registered on two desks'";
+        assert_eq!(desk.count(history), 1, "desk {}: the merge and its reason are in the history once", desk.code);
         let found = patients::search(desk.clinic(), desk.admin, "ndiaye", 10).expect("search");
         assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), vec![here.id], "desk {}", desk.code);
     }

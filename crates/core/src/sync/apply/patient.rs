@@ -22,6 +22,26 @@ struct PatientData {
     merged_into: Option<Uuid>,
     #[serde(default)]
     delete_reason: Option<String>,
+    #[serde(default)]
+    merge_reason: Option<String>,
+}
+
+/// Records a merge made on another computer in the merge history, once (the computer that merged has it).
+fn record_merge(tx: &rusqlite::Connection, merged: &Patient, survivor: Uuid, reason: Option<&str>) -> CoreResult<()> {
+    tx.execute(
+        "INSERT INTO patient_merges (id, survivor_id, merged_id, reason, merged_at, updated_at, updated_by)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?5, ?6
+         WHERE NOT EXISTS (SELECT 1 FROM patient_merges WHERE survivor_id = ?2 AND merged_id = ?3)",
+        rusqlite::params![
+            Uuid::now_v7().to_string(),
+            survivor.to_string(),
+            merged.id.to_string(),
+            reason.unwrap_or("Merged on another computer of the clinic."),
+            merged.updated_at,
+            merged.updated_by.map(|u| u.to_string())
+        ],
+    )?;
+    Ok(())
 }
 
 impl EntityApplier for PatientApplier {
@@ -71,6 +91,9 @@ impl EntityApplier for PatientApplier {
         match existing {
             None => synced::insert_from_server(tx, &patient)?,
             Some(_) => synced::overwrite_from_server(tx, &patient)?,
+        }
+        if let Some(survivor) = patient.merged_into {
+            record_merge(tx, &patient, survivor, data.merge_reason.as_deref())?;
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Patient rules: register (flagging likely duplicates), update (field-level three-way merge; safety-field
 //! clashes need a person), delete and merge (soft; a change to a removed record is applied without bringing it
-//! back and flagged). Stored document: `{"mrn", "patient": {draft}, "merged_into", "delete_reason"}`.
+//! back and flagged). Stored document: `{"mrn", "patient": {draft}, "merged_into", "delete_reason"}`, and
+//! `merge_reason` once merged.
 
 mod args;
 mod keys;
@@ -240,6 +241,7 @@ async fn merge_into(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
         review_items.push(item(ReviewKind::EditOfRemovedRecord, vec![m.entity_id, a.survivor_id], Vec::new(), m));
     } else {
         data.insert("merged_into".into(), json!(a.survivor_id));
+        data.insert("merge_reason".into(), json!(a.reason));
         keys::set_keys(ctx.tx, tenant, m.entity_id, &[]).await?;
     }
     Ok(Decision::Apply {
