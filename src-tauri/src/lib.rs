@@ -3,6 +3,7 @@
 // Lets `all_commands!` name this crate's commands the same way inside and outside it.
 extern crate self as clinic_desk;
 
+pub mod arrivals;
 pub mod bindings;
 pub mod commands;
 pub mod error;

@@ -9,6 +9,7 @@ use clinic_core::sync::{self, JoinProgress, SyncProblem};
 use clinic_core::{Clinic, CoreError, ErrorCode};
 use serde::Serialize;
 
+use crate::arrivals::{ArrivalWatch, DesktopNotifier, Notifier};
 use crate::error::{IpcError, IpcResult};
 use crate::sync_runner::SyncWaker;
 
@@ -42,6 +43,10 @@ pub struct AppState {
     pub sync_waker: SyncWaker,
     /// Made-up patients to load at first setup (`--demo`).
     pub demo_patients: usize,
+    /// The arrivals already told to the signed-in clinician.
+    pub arrivals: ArrivalWatch,
+    /// Where "your patient has arrived" goes.
+    pub notifier: Arc<dyn Notifier>,
     clinic: RwLock<Option<Arc<Clinic>>>,
 }
 
@@ -54,11 +59,19 @@ impl AppState {
             env,
             sync_waker: SyncWaker::default(),
             demo_patients: 0,
+            arrivals: ArrivalWatch::default(),
+            notifier: Arc::new(DesktopNotifier),
             clinic: RwLock::new(None),
         }
     }
 
     /// Loads `count` made-up patients right after first-run setup, for trying the app.
+    /// The same state sending notifications elsewhere (tests record them).
+    pub fn with_notifier(mut self, notifier: Arc<dyn Notifier>) -> Self {
+        self.notifier = notifier;
+        self
+    }
+
     pub fn with_demo_patients(mut self, count: usize) -> Self {
         self.demo_patients = count;
         self

@@ -220,3 +220,89 @@ fn the_committed_typescript_bindings_match_the_commands() {
         "ui/src/bindings.ts is out of date: run `cargo run -p clinic-desk --bin export-bindings` and commit the result"
     );
 }
+
+/// Records notifications instead of showing them.
+#[derive(Debug, Default)]
+struct RecordingNotifier(std::sync::Mutex<Vec<(String, String)>>);
+
+impl clinic_desk::arrivals::Notifier for RecordingNotifier {
+    fn notify(&self, title: &str, body: &str) -> Result<(), String> {
+        self.0.lock().expect("lock").push((title.to_owned(), body.to_owned()));
+        Ok(())
+    }
+}
+
+#[test]
+fn a_clinician_is_told_once_when_their_patient_checks_in() {
+    // Monday 2 March 2026, 08:00 in Nairobi (UTC+3): the doctor's day is ahead.
+    let clock = clinic_core::clock::ManualClock::new("2026-03-02T05:00:00Z".parse().expect("time"));
+    let notifier = Arc::new(RecordingNotifier::default());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = AppState::new(
+        DataDir::new(dir.path().join("data")),
+        Arc::new(MemoryKeyStore::default()),
+        Env::with_clock(clock.clone()),
+    )
+    .with_notifier(notifier.clone());
+    let h = harness_with(dir, state);
+    h.set_up();
+    let admin = h.sign_in();
+    let doctor = h
+        .call(
+            "create_staff",
+            json!({ "session": admin, "staff": { "username": "wanjiru", "display_name": "Dr Wanjiru", "role": "doctor", "password": "long enough pass phrase" } }),
+        )
+        .expect("doctor")["id"]
+        .clone();
+    let monday = json!([{ "weekday": 1, "start": "09:00", "end": "17:00", "kind": "work" }]);
+    h.call("set_weekly_template", json!({ "session": admin, "clinicianId": doctor, "periods": monday }))
+        .expect("template");
+    // Setup made the usual appointment types.
+    let types = h.call("list_appointment_types", json!({ "session": admin, "includeInactive": false })).expect("types");
+    let names: Vec<&str> = types.as_array().expect("list").iter().filter_map(|t| t["name"].as_str()).collect();
+    assert_eq!(names, ["Consultation", "Follow-up", "Procedure", "Telemedicine"]);
+    let consultation = types[0]["id"].clone();
+    let draft =
+        json!({ "given_name": "Achieng", "family_name": "Otieno", "date_of_birth": "1980-04-12", "sex": "female" });
+    let patient = h
+        .call("register_patient", json!({ "session": admin, "draft": draft, "confirmNotDuplicate": false }))
+        .expect("patient")["value"]["id"]
+        .clone();
+    h.call(
+        "create_staff",
+        json!({ "session": admin, "staff": { "username": "reception", "display_name": "Reception", "role": "receptionist", "password": "long enough pass phrase" } }),
+    )
+    .expect("receptionist");
+    let reception = h
+        .call("login", json!({ "username": "reception", "password": "long enough pass phrase" }))
+        .expect("reception signs in")["session_id"]
+        .clone();
+    let booking = json!({ "patient_id": patient, "clinician_id": doctor, "type_id": consultation, "start": "2026-03-02T10:30:00" });
+    let booked = h
+        .call("book_appointment", json!({ "session": reception, "draft": booking, "confirmOverbooking": false }))
+        .expect("book");
+    let appointment = booked["value"]["id"].clone();
+    assert_eq!(booked["outcome"], "booked", "{booked}");
+
+    let doctor_session = h
+        .call("login", json!({ "username": "wanjiru", "password": "long enough pass phrase" }))
+        .expect("doctor signs in")["session_id"]
+        .clone();
+    let first = h.call("check_arrivals", json!({ "session": doctor_session })).expect("first look");
+    assert_eq!(first, json!([]), "nobody has arrived yet");
+
+    h.call("check_in_appointment", json!({ "session": reception, "appointmentId": appointment })).expect("check in");
+    let arrived = h.call("check_arrivals", json!({ "session": doctor_session })).expect("arrivals");
+    let arrived = arrived.as_array().expect("list");
+    assert_eq!(arrived.len(), 1, "{arrived:?}");
+    assert_eq!(arrived[0]["patient_name"], "Otieno, Achieng");
+    let told = notifier.0.lock().expect("lock").clone();
+    assert_eq!(told, vec![("Your 10:30 patient has arrived".to_owned(), "Consultation · Clinic Desk".to_owned())]);
+    assert!(!told[0].0.contains("Otieno") && !told[0].1.contains("Otieno"), "no name in the notification");
+
+    let again = h.call("check_arrivals", json!({ "session": doctor_session })).expect("again");
+    assert_eq!(again, json!([]), "told once");
+    assert_eq!(notifier.0.lock().expect("lock").len(), 1);
+    // Reception has no appointments of its own: never told.
+    assert_eq!(h.call("check_arrivals", json!({ "session": reception })).expect("reception"), json!([]));
+}

@@ -50,6 +50,8 @@ export const commands = {
 	updatePatient: (session: SessionId, patientId: string, expectedRowVersion: number, draft: PatientDraft_Deserialize) => typedError<Patient_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_patient", { session, patientId, expectedRowVersion, draft })),
 	deletePatient: (session: SessionId, patientId: string, reason: string) => typedError<Patient_Serialize, IpcError_Serialize>(__TAURI_INVOKE("delete_patient", { session, patientId, reason })),
 	mergePatients: (session: SessionId, survivorId: string, duplicateId: string, reason: string) => typedError<Patient_Serialize, IpcError_Serialize>(__TAURI_INVOKE("merge_patients", { session, survivorId, duplicateId, reason })),
+	/**  Patients of the signed-in clinician checked in since the last call (none on a session's first call). */
+	checkArrivals: (session: SessionId) => typedError<AppointmentCard_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("check_arrivals", { session })),
 	syncStatus: (session: SessionId) => typedError<SyncStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_status", { session })),
 	/**  Syncs now and says how it went; a problem (offline, revoked…) comes back as the error to show. */
 	syncNow: (session: SessionId) => typedError<SyncReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sync_now", { session })),
@@ -62,6 +64,89 @@ export const commands = {
 	retryRejectedChange: (session: SessionId, deviceSeq: number) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("retry_rejected_change", { session, deviceSeq })),
 	/**  Gives up a refused change, saying why (kept in the audit trail). */
 	discardRejectedChange: (session: SessionId, deviceSeq: number, reason: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("discard_rejected_change", { session, deviceSeq, reason })),
+	/**
+	 *  Books an appointment. With a clash and a policy that allows overbooking, answers `needs_confirmation`
+	 *  (nothing written); the same call with `confirm_overbooking` books it, marked overbooked.
+	 */
+	bookAppointment: (session: SessionId, draft: BookingDraft_Deserialize, confirmOverbooking: boolean) => typedError<BookOutcome_Serialize, IpcError_Serialize>(__TAURI_INVOKE("book_appointment", { session, draft, confirmOverbooking })),
+	/**  Books a recurring series: every occurrence or none (the clashing ones listed). */
+	bookAppointmentSeries: (session: SessionId, draft: BookingDraft_Deserialize, recurrence: Recurrence, confirmOverbooking: boolean) => typedError<SeriesOutcome_Serialize, IpcError_Serialize>(__TAURI_INVOKE("book_appointment_series", { session, draft, recurrence, confirmOverbooking })),
+	/**  Moves a booked appointment (drag on the calendar); answers the waiting patients who fit the time it left. */
+	rescheduleAppointment: (session: SessionId, appointmentId: string, draft: RescheduleDraft_Deserialize, confirmOverbooking: boolean) => typedError<RescheduleOutcome_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reschedule_appointment", { session, appointmentId, draft, confirmOverbooking })),
+	getAppointment: (session: SessionId, appointmentId: string) => typedError<Appointment_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_appointment", { session, appointmentId })),
+	/**  The patient is at the desk (only on the appointment's day). */
+	checkInAppointment: (session: SessionId, appointmentId: string) => typedError<Appointment_Serialize, IpcError_Serialize>(__TAURI_INVOKE("check_in_appointment", { session, appointmentId })),
+	startConsultation: (session: SessionId, appointmentId: string) => typedError<Appointment_Serialize, IpcError_Serialize>(__TAURI_INVOKE("start_consultation", { session, appointmentId })),
+	completeAppointment: (session: SessionId, appointmentId: string) => typedError<Appointment_Serialize, IpcError_Serialize>(__TAURI_INVOKE("complete_appointment", { session, appointmentId })),
+	/**  The patient did not come (only once the start has passed). */
+	markNoShow: (session: SessionId, appointmentId: string) => typedError<Appointment_Serialize, IpcError_Serialize>(__TAURI_INVOKE("mark_no_show", { session, appointmentId })),
+	/**  Cancels with a reason; answers the waiting patients who fit the freed time, in order. */
+	cancelAppointment: (session: SessionId, appointmentId: string, reason: string) => typedError<StatusChange_Serialize, IpcError_Serialize>(__TAURI_INVOKE("cancel_appointment", { session, appointmentId, reason })),
+	/**  Records (or withdraws) the patient's consent to recording a telemedicine session. */
+	setRecordingConsent: (session: SessionId, appointmentId: string, consent: boolean) => typedError<Appointment_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_recording_consent", { session, appointmentId, consent })),
+	/**  Starts a recorded telemedicine session; refused on `recording_consent` without recorded consent. */
+	startRecordedSession: (session: SessionId, appointmentId: string) => typedError<RecordedSession, IpcError_Serialize>(__TAURI_INVOKE("start_recorded_session", { session, appointmentId })),
+	/**  A local day (`YYYY-MM-DD`) for every active clinician. */
+	scheduleDay: (session: SessionId, date: string) => typedError<DayView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("schedule_day", { session, date })),
+	/**  The week (Monday to Sunday) holding `date`, for one clinician. */
+	scheduleWeek: (session: SessionId, clinicianId: string, date: string) => typedError<ScheduleDay_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("schedule_week", { session, clinicianId, date })),
+	/**  Counts per day of a month (`month` 1–12), for everyone or one clinician. */
+	scheduleMonth: (session: SessionId, year: number, month: number, clinicianId: string | null) => typedError<DayCount[], IpcError_Serialize>(__TAURI_INVOKE("schedule_month", { session, year, month, clinicianId })),
+	/**  Today's checked-in patients not yet seen, in arrival order. */
+	waitingRoom: (session: SessionId) => typedError<WaitingPatient_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("waiting_room", { session })),
+	/**  The signed-in clinician's appointments today. */
+	myDay: (session: SessionId) => typedError<AppointmentCard_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("my_day", { session })),
+	patientAppointments: (session: SessionId, patientId: string) => typedError<PatientAppointments_Serialize, IpcError_Serialize>(__TAURI_INVOKE("patient_appointments", { session, patientId })),
+	/**  The next free slots, earliest first. */
+	findFreeSlots: (session: SessionId, query: SlotQuery_Deserialize) => typedError<FreeSlot[], IpcError_Serialize>(__TAURI_INVOKE("find_free_slots", { session, query })),
+	/**  Where an appointment could go instead (after leave or a closure). */
+	appointmentAlternatives: (session: SessionId, appointmentId: string, limit: number) => typedError<FreeSlot[], IpcError_Serialize>(__TAURI_INVOKE("appointment_alternatives", { session, appointmentId, limit })),
+	/**  Doctors and nurses with their profiles. */
+	listClinicians: (session: SessionId) => typedError<Clinician[], IpcError_Serialize>(__TAURI_INVOKE("list_clinicians", { session })),
+	schedulingPolicy: (session: SessionId) => typedError<SchedulingPolicy_Serialize, IpcError_Serialize>(__TAURI_INVOKE("scheduling_policy", { session })),
+	listAppointmentTypes: (session: SessionId, includeInactive: boolean) => typedError<AppointmentType[], IpcError_Serialize>(__TAURI_INVOKE("list_appointment_types", { session, includeInactive })),
+	createAppointmentType: (session: SessionId, draft: AppointmentTypeDraft) => typedError<AppointmentType, IpcError_Serialize>(__TAURI_INVOKE("create_appointment_type", { session, draft })),
+	/**  The starter set (consultation, follow-up, procedure, telemedicine); names that exist are skipped. */
+	createStarterAppointmentTypes: (session: SessionId) => typedError<AppointmentType[], IpcError_Serialize>(__TAURI_INVOKE("create_starter_appointment_types", { session })),
+	updateAppointmentType: (session: SessionId, typeId: string, expectedRowVersion: number, draft: AppointmentTypeDraft) => typedError<AppointmentType, IpcError_Serialize>(__TAURI_INVOKE("update_appointment_type", { session, typeId, expectedRowVersion, draft })),
+	setAppointmentTypeActive: (session: SessionId, typeId: string, active: boolean) => typedError<AppointmentType, IpcError_Serialize>(__TAURI_INVOKE("set_appointment_type_active", { session, typeId, active })),
+	/**  A doctor's or nurse's specialty, languages and slot grid. */
+	setClinicianProfile: (session: SessionId, staffId: string, profile: ClinicianProfile) => typedError<Clinician, IpcError_Serialize>(__TAURI_INVOKE("set_clinician_profile", { session, staffId, profile })),
+	/**  Overbooking, patient names in exported calendars, the telemedicine provider. */
+	updateSchedulingPolicy: (session: SessionId, policy: SchedulingPolicy_Deserialize) => typedError<SchedulingPolicy_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_scheduling_policy", { session, policy })),
+	getWeeklyTemplate: (session: SessionId, clinicianId: string) => typedError<WeeklyTemplate, IpcError_Serialize>(__TAURI_INVOKE("get_weekly_template", { session, clinicianId })),
+	/**  Replaces a clinician's weekly template; a bad line is refused on `periods[i]`. */
+	setWeeklyTemplate: (session: SessionId, clinicianId: string, periods: WorkingPeriod[]) => typedError<WeeklyTemplate, IpcError_Serialize>(__TAURI_INVOKE("set_weekly_template", { session, clinicianId, periods })),
+	/**  A clinician's extra sessions starting between two local days (both included). */
+	listExtraSessions: (session: SessionId, clinicianId: string, from: string, to: string) => typedError<ExtraSession[], IpcError_Serialize>(__TAURI_INVOKE("list_extra_sessions", { session, clinicianId, from, to })),
+	/**  Hours worked outside the template; `start`/`end` are local date-times. */
+	addExtraSession: (session: SessionId, clinicianId: string, start: string, end: string, note: string) => typedError<ExtraSession, IpcError_Serialize>(__TAURI_INVOKE("add_extra_session", { session, clinicianId, start, end, note })),
+	removeExtraSession: (session: SessionId, id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("remove_extra_session", { session, id })),
+	listClosures: (session: SessionId, from: string, to: string) => typedError<Closure[], IpcError_Serialize>(__TAURI_INVOKE("list_closures", { session, from, to })),
+	/**  Closes the clinic for a local day; answers the appointments booked that day (nothing is cancelled). */
+	addClosure: (session: SessionId, day: string, name: string) => typedError<ClosureAdded, IpcError_Serialize>(__TAURI_INVOKE("add_closure", { session, day, name })),
+	removeClosure: (session: SessionId, id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("remove_closure", { session, id })),
+	requestLeave: (session: SessionId, draft: LeaveDraft) => typedError<LeaveRequest_Serialize, IpcError_Serialize>(__TAURI_INVOKE("request_leave", { session, draft })),
+	/**  Approves leave; answers the appointments it covers, still booked, for reception to move or cancel. */
+	approveLeave: (session: SessionId, id: string, note: string) => typedError<LeaveApproval_Serialize, IpcError_Serialize>(__TAURI_INVOKE("approve_leave", { session, id, note })),
+	rejectLeave: (session: SessionId, id: string, note: string) => typedError<LeaveRequest_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reject_leave", { session, id, note })),
+	/**  Leave requests, newest first, optionally of one status or one clinician. */
+	listLeave: (session: SessionId, status: LeaveStatus | null, clinicianId: string | null) => typedError<LeaveRequest_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_leave", { session, status, clinicianId })),
+	/**  The appointments a leave request covers, before or after approval. */
+	affectedByLeave: (session: SessionId, id: string) => typedError<AffectedAppointment[], IpcError_Serialize>(__TAURI_INVOKE("affected_by_leave", { session, id })),
+	/**  Waiting entries, first come first. */
+	listWaitlist: (session: SessionId) => typedError<WaitlistEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_waitlist", { session })),
+	addToWaitlist: (session: SessionId, draft: WaitlistDraft_Deserialize) => typedError<WaitlistEntry_Serialize, IpcError_Serialize>(__TAURI_INVOKE("add_to_waitlist", { session, draft })),
+	removeFromWaitlist: (session: SessionId, id: string) => typedError<WaitlistEntry_Serialize, IpcError_Serialize>(__TAURI_INVOKE("remove_from_waitlist", { session, id })),
+	/**  Passes an offer by; the entry keeps its place for the next one. */
+	skipWaitlistOffer: (session: SessionId, id: string) => typedError<WaitlistEntry_Serialize, IpcError_Serialize>(__TAURI_INVOKE("skip_waitlist_offer", { session, id })),
+	/**  Books an offer (local `start`) under the normal rules and closes the entry. */
+	bookFromWaitlist: (session: SessionId, id: string, clinicianId: string, start: string, confirmOverbooking: boolean) => typedError<BookOutcome_Serialize, IpcError_Serialize>(__TAURI_INVOKE("book_from_waitlist", { session, id, clinicianId, start, confirmOverbooking })),
+	/**
+	 *  Writes the clinician's appointments between two local days (both included) as iCalendar; the saved path,
+	 *  or `None` if the person cancels. The calendar is made (and audited) only once a path is chosen.
+	 */
+	exportCalendar: (session: SessionId, clinicianId: string, from: string, to: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("export_calendar", { session, clinicianId, from, to })),
 	/**  Makes an encrypted backup where the person chooses (a USB stick). `None` if they cancel. */
 	createBackup: (session: SessionId, newKey: boolean) => typedError<BackupDone_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("create_backup", { session, newKey })),
 	/**
@@ -100,6 +185,18 @@ export type Address_Serialize = {
 	country: string,
 };
 
+/**  An appointment touched by approved leave or a new closure, for reception to move or cancel. */
+export type AffectedAppointment = {
+	appointment_id: string,
+	patient_id: string,
+	patient_name: string,
+	clinician_id: string,
+	type_name: string,
+	local_start: string,
+	local_end: string,
+	status: AppointmentStatus,
+};
+
 /**  Where the app stands at start-up, so the UI knows which screen to show. */
 export type AppStatus = AppStatus_Serialize | AppStatus_Deserialize;
 
@@ -132,6 +229,156 @@ export type AppStatus_Serialize =
 { stage: "quarantined"; message: string } | 
 /**  Something else stops the app (the keychain cannot be reached, a newer database). */
 { stage: "unavailable"; message: string };
+
+/**  A stored appointment. Instants are UTC; `local_*` are the same instants in the clinic's zone. */
+export type Appointment = Appointment_Serialize | Appointment_Deserialize;
+
+/**  One appointment on a calendar: enough to draw it (type colour, status) and open it. */
+export type AppointmentCard = AppointmentCard_Serialize | AppointmentCard_Deserialize;
+
+/**  One appointment on a calendar: enough to draw it (type colour, status) and open it. */
+export type AppointmentCard_Deserialize = {
+	id: string,
+	patient_id: string,
+	patient_name: string,
+	clinician_id: string,
+	clinician_name: string,
+	type_id: string,
+	type_name: string,
+	/**  The type's `#rrggbb` colour. */
+	colour: string,
+	telemedicine: boolean,
+	status: AppointmentStatus,
+	overbooked: boolean,
+	starts_at: string,
+	ends_at: string,
+	local_start: string,
+	local_end: string,
+	arrived_at?: string | null,
+	special_needs: SpecialNeeds_Deserialize,
+};
+
+/**  One appointment on a calendar: enough to draw it (type colour, status) and open it. */
+export type AppointmentCard_Serialize = {
+	id: string,
+	patient_id: string,
+	patient_name: string,
+	clinician_id: string,
+	clinician_name: string,
+	type_id: string,
+	type_name: string,
+	/**  The type's `#rrggbb` colour. */
+	colour: string,
+	telemedicine: boolean,
+	status: AppointmentStatus,
+	overbooked: boolean,
+	starts_at: string,
+	ends_at: string,
+	local_start: string,
+	local_end: string,
+	arrived_at: string | null,
+	special_needs: SpecialNeeds_Serialize,
+};
+
+/**  Where an appointment is in its day. Moves only forward (see [`AppointmentStatus::can_move_to`]). */
+export type AppointmentStatus = "booked" | 
+/**  Checked in at the desk; the arrival time is recorded. */
+"arrived" | "in_consultation" | "completed" | "cancelled" | "no_show";
+
+/**  A stored type. */
+export type AppointmentType = {
+	id: string,
+	name: string,
+	duration_minutes: number,
+	colour: string,
+	price_minor: number,
+	/**  ISO 4217 code of the price. */
+	currency: string,
+	telemedicine: boolean,
+	active: boolean,
+	row_version: number,
+};
+
+/**  The form for a type. */
+export type AppointmentTypeDraft = {
+	name: string,
+	duration_minutes: number,
+	/**  `#rrggbb`. */
+	colour: string,
+	/**  Price in minor units of the clinic's currency (cents, …). */
+	price_minor: number,
+	telemedicine: boolean,
+};
+
+/**  A stored appointment. Instants are UTC; `local_*` are the same instants in the clinic's zone. */
+export type Appointment_Deserialize = {
+	id: string,
+	patient_id: string,
+	clinician_id: string,
+	type_id: string,
+	starts_at: string,
+	ends_at: string,
+	local_start: string,
+	local_end: string,
+	status: AppointmentStatus,
+	series_id?: string | null,
+	/**  Booked over a clash the clinic's policy let someone confirm. */
+	overbooked: boolean,
+	special_needs: SpecialNeeds_Deserialize,
+	/**  Telemedicine only: the meeting link (provider base URL + an unguessable room id). */
+	meeting_link?: string | null,
+	recording_consent: boolean,
+	consent_recorded_by?: string | null,
+	consent_recorded_at?: string | null,
+	arrived_at?: string | null,
+	started_at?: string | null,
+	completed_at?: string | null,
+	cancelled_at?: string | null,
+	cancel_reason?: string | null,
+	no_show_at?: string | null,
+	status_changed_at: string,
+	status_changed_by?: string | null,
+	created_at: string,
+	created_by?: string | null,
+	updated_at: string,
+	updated_by?: string | null,
+	row_version: number,
+};
+
+/**  A stored appointment. Instants are UTC; `local_*` are the same instants in the clinic's zone. */
+export type Appointment_Serialize = {
+	id: string,
+	patient_id: string,
+	clinician_id: string,
+	type_id: string,
+	starts_at: string,
+	ends_at: string,
+	local_start: string,
+	local_end: string,
+	status: AppointmentStatus,
+	series_id: string | null,
+	/**  Booked over a clash the clinic's policy let someone confirm. */
+	overbooked: boolean,
+	special_needs: SpecialNeeds_Serialize,
+	/**  Telemedicine only: the meeting link (provider base URL + an unguessable room id). */
+	meeting_link: string | null,
+	recording_consent: boolean,
+	consent_recorded_by: string | null,
+	consent_recorded_at: string | null,
+	arrived_at: string | null,
+	started_at: string | null,
+	completed_at: string | null,
+	cancelled_at: string | null,
+	cancel_reason: string | null,
+	no_show_at: string | null,
+	status_changed_at: string,
+	status_changed_by: string | null,
+	created_at: string,
+	created_by: string | null,
+	updated_at: string,
+	updated_by: string | null,
+	row_version: number,
+};
 
 /**  What was done. A closed set so the trail can be filtered reliably. */
 export type AuditAction = "clinic_setup" | "login" | "logout" | "session_lock" | "session_unlock" | "access_denied" | "staff_create" | "staff_role_change" | "staff_deactivate" | "staff_reactivate" | "password_reset" | "password_change" | "settings_update" | "patient_create" | "patient_view" | "patient_update" | "patient_delete" | "patient_merge" | "patient_import" | "audit_view" | "audit_export" | "backup" | "restore" | "recovery_sheet_export" | "integrity_check" | 
@@ -168,7 +415,11 @@ export type AuditAction = "clinic_setup" | "login" | "logout" | "session_lock" |
 /**  A waitlist entry was added, removed, skipped or booked. */
 "waitlist_change" | 
 /**  A clinician's schedule was exported as iCalendar. */
-"calendar_export";
+"calendar_export" | 
+/**  A calendar subscription link was made for a clinician (any earlier one stops working). */
+"calendar_feed_issue" | 
+/**  A clinician's calendar subscription link was revoked. */
+"calendar_feed_revoke";
 
 /**  One stored audit entry. */
 export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;
@@ -249,6 +500,52 @@ export type BackupDone_Serialize = {
 	backup_key: string | null,
 };
 
+/**  What `book` did. */
+export type BookOutcome = BookOutcome_Serialize | BookOutcome_Deserialize;
+
+/**  What `book` did. */
+export type BookOutcome_Deserialize = { outcome: "booked"; value: Appointment_Deserialize } | 
+/**
+ *  Nothing was written: the time clashes and the clinic allows overbooking. Show the clashes; book again
+ *  with `confirm_overbooking = true` to book anyway (recorded as overbooked).
+ */
+{ outcome: "needs_confirmation"; value: Clash_Deserialize[] };
+
+/**  What `book` did. */
+export type BookOutcome_Serialize = { outcome: "booked"; value: Appointment_Serialize } | 
+/**
+ *  Nothing was written: the time clashes and the clinic allows overbooking. Show the clashes; book again
+ *  with `confirm_overbooking = true` to book anyway (recorded as overbooked).
+ */
+{ outcome: "needs_confirmation"; value: Clash_Serialize[] };
+
+/**  The booking form. */
+export type BookingDraft = BookingDraft_Serialize | BookingDraft_Deserialize;
+
+/**  The booking form. */
+export type BookingDraft_Deserialize = {
+	patient_id: string,
+	clinician_id: string,
+	type_id: string,
+	/**  Start in the clinic's local time, e.g. `2026-03-30T09:00`. */
+	start: string,
+	/**  Length; the type's default duration when absent. */
+	duration_minutes?: number | null,
+	special_needs?: SpecialNeeds_Deserialize,
+};
+
+/**  The booking form. */
+export type BookingDraft_Serialize = {
+	patient_id: string,
+	clinician_id: string,
+	type_id: string,
+	/**  Start in the clinic's local time, e.g. `2026-03-30T09:00`. */
+	start: string,
+	/**  Length; the type's default duration when absent. */
+	duration_minutes: number | null,
+	special_needs: SpecialNeeds_Serialize,
+};
+
 /**  Where and how a chain is broken. */
 export type ChainBreak = {
 	device_id: string,
@@ -261,6 +558,38 @@ export type ChainReport = {
 	entries_checked: number,
 	devices: number,
 	breaks: ChainBreak[],
+};
+
+/**  One clash, with a sentence for the person at the desk. */
+export type Clash = Clash_Serialize | Clash_Deserialize;
+
+/**  Why a time cannot simply be booked. */
+export type ClashKind = 
+/**  The clinician already has an appointment then. */
+"clinician_overlap" | 
+/**  The patient already has an appointment then (with anyone). */
+"patient_overlap" | 
+/**  Outside the clinician's working hours (or in a break). */
+"outside_working_hours" | 
+/**  During the clinician's approved leave. */
+"leave" | 
+/**  On a day the clinic is closed. */
+"closure";
+
+/**  One clash, with a sentence for the person at the desk. */
+export type Clash_Deserialize = {
+	kind: ClashKind,
+	message: string,
+	/**  The appointment clashed with (overlaps only). */
+	appointment_id?: string | null,
+};
+
+/**  One clash, with a sentence for the person at the desk. */
+export type Clash_Serialize = {
+	kind: ClashKind,
+	message: string,
+	/**  The appointment clashed with (overlaps only). */
+	appointment_id: string | null,
 };
 
 /**  The clinic's details and policies. */
@@ -278,11 +607,47 @@ export type ClinicSettings = {
 	idle_lock_minutes: number,
 };
 
+/**  A doctor or nurse with their profile (defaults when none was set). */
+export type Clinician = {
+	staff_id: string,
+	display_name: string,
+	role: Role,
+	active: boolean,
+	specialty: string,
+	languages: string[],
+	slot_minutes: number,
+};
+
+/**  What an administrator sets for a clinician. */
+export type ClinicianProfile = {
+	specialty: string,
+	/**  Language tags, e.g. `["fr", "en", "sw"]`. */
+	languages: string[],
+	/**  The grid free slots are offered on, in minutes. */
+	slot_minutes: number,
+};
+
 /**  A stamp from elsewhere (the server, or another desk through it) was far ahead of this computer's clock. */
 export type ClockSkew = {
 	ahead_minutes: number,
 	seen_at: string,
 	message: string,
+};
+
+/**  A whole local day the clinic is closed. */
+export type Closure = {
+	id: string,
+	day: string,
+	name: string,
+};
+
+/**
+ *  A new closure and the booked appointments on that day, for reception to move or cancel (nothing is
+ *  cancelled by closing a day).
+ */
+export type ClosureAdded = {
+	closure: Closure,
+	affected: AffectedAppointment[],
 };
 
 /**  How the patient agrees to be contacted. */
@@ -315,6 +680,35 @@ export type DateFormat =
 "MDY" | 
 /**  1980-12-31 */
 "YMD";
+
+/**  Counts for one day of the month overview. */
+export type DayCount = {
+	date: string,
+	/**  Appointments holding their time (booked, arrived, in consultation, completed). */
+	appointments: number,
+	cancelled: number,
+	no_show: number,
+	closed: boolean,
+};
+
+/**  The day view: one column per active clinician. */
+export type DayView = DayView_Serialize | DayView_Deserialize;
+
+/**  The day view: one column per active clinician. */
+export type DayView_Deserialize = {
+	date: string,
+	/**  The closure's name when the clinic is closed that day. */
+	closure?: string | null,
+	columns: ScheduleDay_Deserialize[],
+};
+
+/**  The day view: one column per active clinician. */
+export type DayView_Serialize = {
+	date: string,
+	/**  The closure's name when the clinic is closed that day. */
+	closure: string | null,
+	columns: ScheduleDay_Serialize[],
+};
 
 /**  Who to call in an emergency. */
 export type EmergencyContact = {
@@ -361,6 +755,15 @@ export type ExportDone = {
 	entries: number,
 };
 
+/**  Hours worked outside the template. */
+export type ExtraSession = {
+	id: string,
+	clinician_id: string,
+	local_start: string,
+	local_end: string,
+	note: string,
+};
+
 /**  One field's competing values, written out for reading (text as is, other values as JSON). */
 export type FieldClashView = {
 	field: string,
@@ -379,6 +782,19 @@ export type FirstAdministrator = {
 	display_name: string,
 	password: string,
 };
+
+/**  A free slot. */
+export type FreeSlot = {
+	clinician_id: string,
+	clinician_name: string,
+	starts_at: string,
+	ends_at: string,
+	local_start: string,
+	local_end: string,
+};
+
+/**  How often a series repeats. */
+export type Frequency = "daily" | "weekly";
 
 /**  An identifier issued by someone else: a national id, an insurance member number, a passport. */
 export type Identifier = {
@@ -447,6 +863,77 @@ export type JoinDone_Serialize = {
 	status: AppStatus_Serialize,
 };
 
+/**  An approval and the booked appointments it covers (still booked: nothing is cancelled silently). */
+export type LeaveApproval = LeaveApproval_Serialize | LeaveApproval_Deserialize;
+
+/**  An approval and the booked appointments it covers (still booked: nothing is cancelled silently). */
+export type LeaveApproval_Deserialize = {
+	leave: LeaveRequest_Deserialize,
+	affected: AffectedAppointment[],
+};
+
+/**  An approval and the booked appointments it covers (still booked: nothing is cancelled silently). */
+export type LeaveApproval_Serialize = {
+	leave: LeaveRequest_Serialize,
+	affected: AffectedAppointment[],
+};
+
+/**  The leave form, in the clinic's local time. */
+export type LeaveDraft = {
+	clinician_id: string,
+	start: string,
+	end: string,
+	reason: string,
+};
+
+/**  A stored request. */
+export type LeaveRequest = LeaveRequest_Serialize | LeaveRequest_Deserialize;
+
+/**  A stored request. */
+export type LeaveRequest_Deserialize = {
+	id: string,
+	clinician_id: string,
+	clinician_name: string,
+	starts_at: string,
+	ends_at: string,
+	local_start: string,
+	local_end: string,
+	reason: string,
+	status: LeaveStatus,
+	requested_by?: string | null,
+	decided_by?: string | null,
+	decided_at?: string | null,
+	decision_note?: string | null,
+	row_version: number,
+};
+
+/**  A stored request. */
+export type LeaveRequest_Serialize = {
+	id: string,
+	clinician_id: string,
+	clinician_name: string,
+	starts_at: string,
+	ends_at: string,
+	local_start: string,
+	local_end: string,
+	reason: string,
+	status: LeaveStatus,
+	requested_by: string | null,
+	decided_by: string | null,
+	decided_at: string | null,
+	decision_note: string | null,
+	row_version: number,
+};
+
+/**  Where a request stands. */
+export type LeaveStatus = "requested" | "approved" | "rejected";
+
+/**  A stretch of working time, local. */
+export type LocalPeriod = {
+	start: string,
+	end: string,
+};
+
 /**  Why a record came up in a search or a duplicate check. Earlier kinds rank higher. */
 export type MatchKind = 
 /**  The medical record number, exactly. */
@@ -476,8 +963,42 @@ export type NewStaff = {
 	password: string,
 };
 
+/**  The clashes of one occurrence of a series. */
+export type OccurrenceClashes = OccurrenceClashes_Serialize | OccurrenceClashes_Deserialize;
+
+/**  The clashes of one occurrence of a series. */
+export type OccurrenceClashes_Deserialize = {
+	/**  0-based position in the series. */
+	index: number,
+	local_start: string,
+	clashes: Clash_Deserialize[],
+};
+
+/**  The clashes of one occurrence of a series. */
+export type OccurrenceClashes_Serialize = {
+	/**  0-based position in the series. */
+	index: number,
+	local_start: string,
+	clashes: Clash_Serialize[],
+};
+
 /**  A stored patient record: the draft's fields plus identity and sync bookkeeping. */
 export type Patient = Patient_Serialize | Patient_Deserialize;
+
+/**  A patient's appointments: upcoming (soonest first) and past (latest first). */
+export type PatientAppointments = PatientAppointments_Serialize | PatientAppointments_Deserialize;
+
+/**  A patient's appointments: upcoming (soonest first) and past (latest first). */
+export type PatientAppointments_Deserialize = {
+	upcoming: AppointmentCard_Deserialize[],
+	past: AppointmentCard_Deserialize[],
+};
+
+/**  A patient's appointments: upcoming (soonest first) and past (latest first). */
+export type PatientAppointments_Serialize = {
+	upcoming: AppointmentCard_Serialize[],
+	past: AppointmentCard_Serialize[],
+};
 
 /**  The registration and edit form: everything a person may type about a patient. */
 export type PatientDraft = PatientDraft_Serialize | PatientDraft_Deserialize;
@@ -585,6 +1106,9 @@ export type Patient_Serialize = {
 	row_version: number,
 } & PatientDraft_Serialize;
 
+/**  Whether a template period is working time or a break inside it. */
+export type PeriodKind = "work" | "break";
+
 /**  Something a role may or may not do. */
 export type Permission = 
 /**  Demographics, contact details, insurance, alerts. */
@@ -628,6 +1152,19 @@ export type Phone = {
 
 /**  What a phone number is for. */
 export type PhoneKind = "mobile" | "home" | "work" | "other";
+
+/**  A recorded session that may start. */
+export type RecordedSession = {
+	appointment_id: string,
+	meeting_link: string,
+};
+
+/**  A recurring series: `count` occurrences, every `interval` days or weeks, at the same local time. */
+export type Recurrence = {
+	frequency: Frequency,
+	interval: number,
+	count: number,
+};
 
 /**  What `register` did. */
 export type RegisterOutcome = RegisterOutcome_Serialize | RegisterOutcome_Deserialize;
@@ -688,6 +1225,48 @@ export type RejectedMutation_Serialize = {
 	authored_at: string,
 	rejected_at: string | null,
 };
+
+/**  Moving an appointment: a new local start, and optionally another clinician or length. */
+export type RescheduleDraft = RescheduleDraft_Serialize | RescheduleDraft_Deserialize;
+
+/**  Moving an appointment: a new local start, and optionally another clinician or length. */
+export type RescheduleDraft_Deserialize = {
+	/**  New start in the clinic's local time. */
+	start: string,
+	clinician_id?: string | null,
+	duration_minutes?: number | null,
+};
+
+/**  Moving an appointment: a new local start, and optionally another clinician or length. */
+export type RescheduleDraft_Serialize = {
+	/**  New start in the clinic's local time. */
+	start: string,
+	clinician_id: string | null,
+	duration_minutes: number | null,
+};
+
+/**  What `reschedule` did. */
+export type RescheduleOutcome = RescheduleOutcome_Serialize | RescheduleOutcome_Deserialize;
+
+/**  What `reschedule` did. */
+export type RescheduleOutcome_Deserialize = 
+/**  Moved; `waitlist_offers` are the first waiting patients who fit the time it left. */
+{ outcome: "rescheduled"; value: {
+	appointment: Appointment_Deserialize,
+	waitlist_offers: WaitlistOffer[],
+} } | 
+/**  Nothing was written (see [`BookOutcome::NeedsConfirmation`]). */
+{ outcome: "needs_confirmation"; value: Clash_Deserialize[] };
+
+/**  What `reschedule` did. */
+export type RescheduleOutcome_Serialize = 
+/**  Moved; `waitlist_offers` are the first waiting patients who fit the time it left. */
+{ outcome: "rescheduled"; value: {
+	appointment: Appointment_Serialize,
+	waitlist_offers: WaitlistOffer[],
+} } | 
+/**  Nothing was written (see [`BookOutcome::NeedsConfirmation`]). */
+{ outcome: "needs_confirmation"; value: Clash_Serialize[] };
 
 /**  What a person decided about an item. */
 export type ReviewDecision = 
@@ -761,6 +1340,83 @@ export type ReviewedRecord_Serialize = {
 /**  A member of staff's role. One role per account. */
 export type Role = "administrator" | "doctor" | "nurse" | "receptionist" | "billing_clerk";
 
+/**  One clinician's column of a day, or one day of a clinician's week. */
+export type ScheduleDay = ScheduleDay_Serialize | ScheduleDay_Deserialize;
+
+/**  One clinician's column of a day, or one day of a clinician's week. */
+export type ScheduleDay_Deserialize = {
+	date: string,
+	clinician_id: string,
+	clinician_name: string,
+	/**  Bookable time (working hours minus breaks and approved leave; nothing on a closure). */
+	open: LocalPeriod[],
+	/**  Approved leave covers part of the day. */
+	on_leave: boolean,
+	/**  Every appointment of the day, cancelled and no-show ones included (drawn differently). */
+	appointments: AppointmentCard_Deserialize[],
+};
+
+/**  One clinician's column of a day, or one day of a clinician's week. */
+export type ScheduleDay_Serialize = {
+	date: string,
+	clinician_id: string,
+	clinician_name: string,
+	/**  Bookable time (working hours minus breaks and approved leave; nothing on a closure). */
+	open: LocalPeriod[],
+	/**  Approved leave covers part of the day. */
+	on_leave: boolean,
+	/**  Every appointment of the day, cancelled and no-show ones included (drawn differently). */
+	appointments: AppointmentCard_Serialize[],
+};
+
+/**  How the clinic schedules. */
+export type SchedulingPolicy = SchedulingPolicy_Serialize | SchedulingPolicy_Deserialize;
+
+/**  How the clinic schedules. */
+export type SchedulingPolicy_Deserialize = {
+	/**  Clashes (overlaps, outside hours, leave, closures) may be booked after an explicit confirmation. */
+	allow_overbooking?: boolean,
+	/**  Exported calendars title events with the patient's name instead of "Appointment". */
+	calendar_patient_names?: boolean,
+	/**  Telemedicine provider, e.g. `https://meet.example.org/clinic`; a room id is appended per appointment. */
+	telemedicine_base_url?: string,
+};
+
+/**  How the clinic schedules. */
+export type SchedulingPolicy_Serialize = {
+	/**  Clashes (overlaps, outside hours, leave, closures) may be booked after an explicit confirmation. */
+	allow_overbooking: boolean,
+	/**  Exported calendars title events with the patient's name instead of "Appointment". */
+	calendar_patient_names: boolean,
+	/**  Telemedicine provider, e.g. `https://meet.example.org/clinic`; a room id is appended per appointment. */
+	telemedicine_base_url: string,
+};
+
+/**  What `book_series` did: all occurrences booked, or none and the clashing ones listed. */
+export type SeriesOutcome = SeriesOutcome_Serialize | SeriesOutcome_Deserialize;
+
+/**  What `book_series` did: all occurrences booked, or none and the clashing ones listed. */
+export type SeriesOutcome_Deserialize = { outcome: "booked"; value: Appointment_Deserialize[] } | 
+/**
+ *  Nothing was written. `can_confirm`: the policy allows overbooking, so booking again with
+ *  `confirm_overbooking = true` books every occurrence (the clashing ones marked overbooked).
+ */
+{ outcome: "clashes"; value: {
+	occurrences: OccurrenceClashes_Deserialize[],
+	can_confirm: boolean,
+} };
+
+/**  What `book_series` did: all occurrences booked, or none and the clashing ones listed. */
+export type SeriesOutcome_Serialize = { outcome: "booked"; value: Appointment_Serialize[] } | 
+/**
+ *  Nothing was written. `can_confirm`: the policy allows overbooking, so booking again with
+ *  `confirm_overbooking = true` books every occurrence (the clashing ones marked overbooked).
+ */
+{ outcome: "clashes"; value: {
+	occurrences: OccurrenceClashes_Serialize[],
+	can_confirm: boolean,
+} };
+
 /**  An opaque session token handed to the UI after sign-in. */
 export type SessionId = string;
 
@@ -784,6 +1440,64 @@ export type SetupDone = {
 /**  Administrative sex as recorded at registration. */
 export type Sex = "female" | "male" | "other" | "unknown";
 
+/**  What to look for. */
+export type SlotQuery = SlotQuery_Serialize | SlotQuery_Deserialize;
+
+/**  What to look for. */
+export type SlotQuery_Deserialize = {
+	type_id: string,
+	/**  Length of the slot; the type's default duration when absent. */
+	duration_minutes?: number | null,
+	/**  One clinician, or (None) anyone matching the other filters. */
+	clinician_id?: string | null,
+	specialty?: string | null,
+	/**  A language the clinician speaks, e.g. `fr`. */
+	language?: string | null,
+	from_date: string,
+	to_date: string,
+	time_of_day?: TimeOfDay,
+	/**  How many slots (1–100). */
+	limit: number,
+};
+
+/**  What to look for. */
+export type SlotQuery_Serialize = {
+	type_id: string,
+	/**  Length of the slot; the type's default duration when absent. */
+	duration_minutes: number | null,
+	/**  One clinician, or (None) anyone matching the other filters. */
+	clinician_id: string | null,
+	specialty: string | null,
+	/**  A language the clinician speaks, e.g. `fr`. */
+	language: string | null,
+	from_date: string,
+	to_date: string,
+	time_of_day: TimeOfDay,
+	/**  How many slots (1–100). */
+	limit: number,
+};
+
+/**  What the patient needs on the day. */
+export type SpecialNeeds = SpecialNeeds_Serialize | SpecialNeeds_Deserialize;
+
+/**  What the patient needs on the day. */
+export type SpecialNeeds_Deserialize = {
+	/**  Language an interpreter is needed for (a language tag such as `fr` or `sw`). */
+	interpreter_language?: string | null,
+	/**  Wheelchair access, hearing loop, … */
+	accessibility?: string,
+	notes?: string,
+};
+
+/**  What the patient needs on the day. */
+export type SpecialNeeds_Serialize = {
+	/**  Language an interpreter is needed for (a language tag such as `fr` or `sw`). */
+	interpreter_language: string | null,
+	/**  Wheelchair access, hearing loop, … */
+	accessibility: string,
+	notes: string,
+};
+
 /**  An account as administrators see it (never the password hash). */
 export type StaffMember = {
 	id: string,
@@ -793,6 +1507,21 @@ export type StaffMember = {
 	active: boolean,
 	must_change_password: boolean,
 	created_at: string,
+};
+
+/**  A status change; a cancellation also lists waiting patients who fit the freed time. */
+export type StatusChange = StatusChange_Serialize | StatusChange_Deserialize;
+
+/**  A status change; a cancellation also lists waiting patients who fit the freed time. */
+export type StatusChange_Deserialize = {
+	appointment: Appointment_Deserialize,
+	waitlist_offers: WaitlistOffer[],
+};
+
+/**  A status change; a cancellation also lists waiting patients who fit the freed time. */
+export type StatusChange_Serialize = {
+	appointment: Appointment_Serialize,
+	waitlist_offers: WaitlistOffer[],
 };
 
 /**  A problem with its sentence for a person. */
@@ -948,6 +1677,129 @@ export type SyncStatus_Serialize = {
 	audit_chain_break: string | null,
 	/**  Failed runs in a row, for the retry back-off ([`super::retry_delay`]). */
 	consecutive_failures: number,
+};
+
+/**  A part of the day, in the clinic's local time: a slot belongs to it when it *starts* inside it. */
+export type TimeOfDay = { kind: "any" } | 
+/**  Before 12:00. */
+{ kind: "morning" } | 
+/**  12:00 to 17:00. */
+{ kind: "afternoon" } | 
+/**  From 17:00. */
+{ kind: "evening" } | 
+/**  From `from` (included) to `to` (excluded). */
+{ kind: "window"; from: string; to: string };
+
+/**  A checked-in patient in the waiting room. */
+export type WaitingPatient = WaitingPatient_Serialize | WaitingPatient_Deserialize;
+
+/**  A checked-in patient in the waiting room. */
+export type WaitingPatient_Deserialize = {
+	appointment: AppointmentCard_Deserialize,
+	waiting_minutes: number,
+};
+
+/**  A checked-in patient in the waiting room. */
+export type WaitingPatient_Serialize = {
+	appointment: AppointmentCard_Serialize,
+	waiting_minutes: number,
+};
+
+/**  The waitlist form. */
+export type WaitlistDraft = WaitlistDraft_Serialize | WaitlistDraft_Deserialize;
+
+/**  The waitlist form. */
+export type WaitlistDraft_Deserialize = {
+	patient_id: string,
+	/**  None: any clinician. */
+	clinician_id?: string | null,
+	type_id: string,
+	from_date: string,
+	to_date: string,
+	time_of_day?: TimeOfDay,
+	notes?: string,
+};
+
+/**  The waitlist form. */
+export type WaitlistDraft_Serialize = {
+	patient_id: string,
+	/**  None: any clinician. */
+	clinician_id: string | null,
+	type_id: string,
+	from_date: string,
+	to_date: string,
+	time_of_day: TimeOfDay,
+	notes: string,
+};
+
+/**  A waitlist entry. */
+export type WaitlistEntry = WaitlistEntry_Serialize | WaitlistEntry_Deserialize;
+
+/**  A waitlist entry. */
+export type WaitlistEntry_Deserialize = {
+	id: string,
+	patient_id: string,
+	patient_name: string,
+	clinician_id?: string | null,
+	type_id: string,
+	from_date: string,
+	to_date: string,
+	time_of_day: TimeOfDay,
+	notes: string,
+	status: WaitlistStatus,
+	appointment_id?: string | null,
+	/**  How many offers were skipped for this entry (it keeps its place). */
+	skips: number,
+	row_version: number,
+};
+
+/**  A waitlist entry. */
+export type WaitlistEntry_Serialize = {
+	id: string,
+	patient_id: string,
+	patient_name: string,
+	clinician_id: string | null,
+	type_id: string,
+	from_date: string,
+	to_date: string,
+	time_of_day: TimeOfDay,
+	notes: string,
+	status: WaitlistStatus,
+	appointment_id: string | null,
+	/**  How many offers were skipped for this entry (it keeps its place). */
+	skips: number,
+	row_version: number,
+};
+
+/**  A patient on the waitlist who could take a freed slot. */
+export type WaitlistOffer = {
+	entry_id: string,
+	patient_id: string,
+	patient_name: string,
+	type_id: string,
+	clinician_id: string,
+	local_start: string,
+	/**  The waiting patient's type's length, which fits in the freed slot. */
+	duration_minutes: number,
+};
+
+export type WaitlistStatus = "waiting" | 
+/**  Booked from an offer (the appointment is named). */
+"booked" | "removed";
+
+/**  A clinician's weekly template. */
+export type WeeklyTemplate = {
+	clinician_id: string,
+	periods: WorkingPeriod[],
+};
+
+/**  One line of a weekly template, in the clinic's local time. */
+export type WorkingPeriod = {
+	/**  ISO weekday: 1 Monday … 7 Sunday. */
+	weekday: number,
+	start: string,
+	end: string,
+	kind: PeriodKind,
 };
 
 /* Tauri Specta runtime */

@@ -14,6 +14,7 @@ import "./styles/shell.css";
 import "./styles/patients.css";
 import "./styles/admin.css";
 import "./styles/sync.css";
+import "./styles/schedule.css";
 
 async function start(): Promise<void> {
   // Statically false in the production build, so the mock and its import are left out of ui/dist.

@@ -96,7 +96,7 @@ test("sign-in shows the administrator's screens; a receptionist sees fewer", asy
 
   await signIn(page, { username: "reception", password: "Reception-Desk-1" });
   const names = await nav.getByRole("button").allTextContents();
-  assert.deepEqual(names, ["Patients", "Register a patient", "Sync"]);
+  assert.deepEqual(names, ["Schedule", "Patients", "Register a patient", "Sync"]);
   assertNoProblems(page);
 });
 

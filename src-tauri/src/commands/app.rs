@@ -5,6 +5,7 @@ use std::sync::Arc;
 use clinic_core::accounts;
 use clinic_core::demo;
 use clinic_core::keys::RecoveryKey;
+use clinic_core::scheduling;
 use clinic_core::setup::{self, ClinicSettings, FirstAdministrator};
 use clinic_core::sync::{self, HttpTransport, SyncOptions};
 use clinic_core::{Clinic, CoreError};
@@ -50,11 +51,14 @@ pub async fn setup_clinic(
             }
         };
         setup::initialize(&clinic, &settings, &administrator)?;
+        // The usual appointment types, so reception can book from the first day (administrators change them),
+        // made by the new administrator (and the made-up patients of `--demo`).
+        let admin = accounts::login(&clinic, &administrator.username, &administrator.password)?;
+        scheduling::types::create_starter_types(&clinic, admin.session_id)?;
         if state.demo_patients > 0 {
-            let admin = accounts::login(&clinic, &administrator.username, &administrator.password)?;
             demo::load_demo_patients(&clinic, admin.session_id, state.demo_patients)?;
-            accounts::logout(&clinic, admin.session_id)?;
         }
+        accounts::logout(&clinic, admin.session_id)?;
         let key =
             state.keys.load()?.ok_or_else(|| CoreError::internal("key vanished from the keychain after setup"))?;
         Ok(SetupDone { recovery_key: RecoveryKey::from_database_key(&key).as_str().to_owned() })

@@ -2,9 +2,11 @@
 //! and maps the result. No SQL and no rules here.
 
 pub mod app;
+pub mod arrivals;
 pub mod audit;
 pub mod files;
 pub mod patients;
+pub mod scheduling;
 pub mod session;
 pub mod settings;
 pub mod staff;

@@ -6,6 +6,7 @@ import { Button } from "../components/Button";
 import { LanguageSelect } from "../components/LanguageSelect";
 import { useDelayedBusy } from "../components/Spinner";
 import { useSession } from "../session/SessionContext";
+import { ArrivalWatcher } from "../session/ArrivalWatcher";
 import { attentionCount, SyncStatusProvider, useSyncStatus } from "../session/SyncStatusContext";
 import { AuditScreen } from "./admin/AuditScreen";
 import { BackupScreen } from "./admin/BackupScreen";
@@ -17,6 +18,8 @@ import { PatientListScreen } from "./patients/PatientListScreen";
 import { PatientOverviewScreen } from "./patients/PatientOverviewScreen";
 import { NavigateContext, type Route } from "./routes";
 import { SyncIndicator } from "./sync/SyncIndicator";
+import { ScheduleScreen } from "./schedule/ScheduleScreen";
+import { SchedulingAdminScreen } from "./admin/SchedulingAdminScreen";
 import { SyncScreen } from "./sync/SyncScreen";
 
 type NavItem = { route: Route; label: string; permission: Permission; matches: Route["name"][]; badge?: number };
@@ -24,6 +27,7 @@ type NavItem = { route: Route; label: string; permission: Permission; matches: R
 export function Shell() {
   return (
     <SyncStatusProvider>
+      <ArrivalWatcher />
       <ShellFrame />
     </SyncStatusProvider>
   );
@@ -33,7 +37,8 @@ function ShellFrame() {
   const { t } = useTranslation();
   const { status: syncStatus } = useSyncStatus();
   const { info, settings, locked, pending, can, lockNow, signOut } = useSession();
-  const [route, setRoute] = useState<Route>({ name: "patients" });
+  // Those who book or see patients all day start on the schedule; the others on the patient list.
+  const [route, setRoute] = useState<Route>(() => (can("appointment_write") ? { name: "schedule" } : { name: "patients" }));
   const [query, setQuery] = useState("");
   const showProgress = useDelayedBusy(pending > 0);
   const mainRef = useRef<HTMLElement>(null);
@@ -48,8 +53,10 @@ function ShellFrame() {
   }, [route]);
 
   const items: NavItem[] = [
+    { route: { name: "schedule" }, label: t("nav.schedule"), permission: "appointment_read", matches: ["schedule"] },
     { route: { name: "patients" }, label: t("nav.patients"), permission: "patient_read", matches: ["patients", "patient", "patient-edit"] },
     { route: { name: "patient-new" }, label: t("nav.newPatient"), permission: "patient_write", matches: ["patient-new"] },
+    { route: { name: "scheduling-admin" }, label: t("nav.schedulingAdmin"), permission: "schedule_manage", matches: ["scheduling-admin"] },
     { route: { name: "staff" }, label: t("nav.staff"), permission: "staff_manage", matches: ["staff"] },
     { route: { name: "audit" }, label: t("nav.audit"), permission: "audit_read", matches: ["audit"] },
     { route: { name: "settings" }, label: t("nav.settings"), permission: "settings_manage", matches: ["settings"] },
@@ -120,6 +127,10 @@ function ShellFrame() {
 
 function CurrentScreen({ route, query, setQuery }: { route: Route; query: string; setQuery: (q: string) => void }) {
   switch (route.name) {
+    case "schedule":
+      return <ScheduleScreen key={route.bookFor?.id ?? ""} bookFor={route.bookFor} />;
+    case "scheduling-admin":
+      return <SchedulingAdminScreen />;
     case "patients":
       return <PatientListScreen query={query} setQuery={setQuery} />;
     case "patient":

@@ -2,6 +2,8 @@
 import { createContext, useContext } from "react";
 
 export type Route =
+  | { name: "schedule"; bookFor?: { id: string; name: string } }
+  | { name: "scheduling-admin" }
   | { name: "patients" }
   | { name: "patient"; id: string }
   | { name: "patient-new" }

@@ -3,6 +3,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import type { AuditEntry, ClinicSettings, Patient, PatientDraft, Permission, Role, SessionInfo, StaffMember } from "../api";
 import { clock } from "../clock";
 import { duplicates, fail, search, seedPatients, validateDraft } from "./mockPatients";
+import { scheduleHandlers } from "./mockSchedule";
 import { syncHandlers, type SyncScenario } from "./mockSync";
 
 type Config = {
@@ -15,6 +16,8 @@ type Config = {
   joinOffline?: boolean;
   /** Where sync stands (default: connected and up to date). */
   sync?: SyncScenario;
+  /** The scheduling policy allows overbooking after a confirmation. */
+  overbooking?: boolean;
 };
 
 declare global {
@@ -106,6 +109,9 @@ export function installMockBackend(): void {
     addStaff("admin", "Amina Diallo", "administrator", "Correct-Horse-7");
     addStaff("reception", "Marc Dupont", "receptionist", "Reception-Desk-1");
     addStaff("newnurse", "Inès Martin", "nurse", "Temporary-Pass-1", true);
+    addStaff("doctor", "Awa Keita", "doctor", "Doctor-Rounds-1");
+    addStaff("nurse", "Jean Moreau", "nurse", "Nurse-Station-1");
+    addStaff("billing", "Lena Okafor", "billing_clerk", "Billing-Desk-1");
     patients = seedPatients("MAIN", device, iso());
     mrnSeq = patients.length;
   };
@@ -399,6 +405,19 @@ export function installMockBackend(): void {
       iso,
       patients: () => patients,
       record: (action) => record(action, "success"),
+    }),
+  );
+
+  Object.assign(
+    handlers,
+    scheduleHandlers({
+      authorize: (a, p) => authorize(a, p as Permission | undefined),
+      now: () => clock.now(),
+      zone: () => settings?.time_zone ?? "UTC",
+      currency: () => settings?.currency ?? "EUR",
+      patients: () => patients,
+      staff: () => staff,
+      overbooking: config.overbooking ?? false,
     }),
   );
 

@@ -1,4 +1,4 @@
-// One patient's record: alerts and allergies first, then demographics, contact, identifiers, insurance; edit, delete, merge.
+// One patient's record: alerts and allergies first, then demographics, contact, identifiers, insurance; appointments; edit, delete, merge.
 import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Patient } from "../../api";
@@ -8,6 +8,7 @@ import { Spinner } from "../../components/Spinner";
 import { ageInYears, formatDate, formatDateTime } from "../../format";
 import { useSession } from "../../session/SessionContext";
 import { useNavigate } from "../routes";
+import { PatientAppointmentsCard } from "../schedule/PatientAppointmentsCard";
 import { DeletePatientDialog, MergePatientDialog } from "./PatientDialogs";
 
 export function PatientOverviewScreen({ id }: { id: string }) {
@@ -61,6 +62,7 @@ export function PatientOverviewScreen({ id }: { id: string }) {
 
       {!patient && !failed && <Spinner label={t("common.loading")} />}
       {patient && <PatientDetails patient={patient} onOpen={(other) => navigate({ name: "patient", id: other })} />}
+      {patient && can("appointment_read") && <PatientAppointmentsCard patientId={patient.id} patientName={title} canBook={Boolean(active) && can("appointment_write")} />}
 
       {patient && (
         <>
