@@ -212,8 +212,14 @@ test("a patient's page lists their appointments and books for them from the sche
   await page.getByRole("button", { name: "Book an appointment" }).click();
   await page.getByText("Booking for Nguyen, Thi Lan: choose a free slot.").waitFor();
   await page.getByRole("tab", { name: "Find a free slot" }).click();
+  // By specialty: only the general practitioner's slots.
+  await page.getByLabel("Specialty").selectOption("General practice");
   await page.getByRole("button", { name: "Find free slots" }).click();
-  await page.getByRole("list", { name: "Free slots" }).getByRole("button").first().click();
+  const found = page.getByRole("list", { name: "Free slots" });
+  await found.getByRole("button").first().waitFor();
+  const who = await found.locator("li").allTextContents();
+  assert.ok(who.length > 0 && who.every((line) => line.includes("Awa Keita")), `only Awa Keita: ${who.join(" | ")}`);
+  await found.getByRole("button").first().click();
   const dialog = page.getByRole("dialog", { name: "Book an appointment" });
   await dialog.getByTestId("picked-patient").filter({ hasText: "Nguyen, Thi Lan" }).waitFor();
   await checkA11y(page, "schedule with free slots");

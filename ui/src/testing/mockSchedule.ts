@@ -289,12 +289,12 @@ export function scheduleHandlers(deps: Deps): Record<string, (a: Args) => unknow
     },
     find_free_slots: (a) => {
       read(a);
-      const q = a.query as { type_id: string; duration_minutes: number | null; clinician_id: string | null; language: string | null; from_date: string; to_date: string; time_of_day: TimeOfDay; limit: number };
+      const q = a.query as { type_id: string; duration_minutes: number | null; clinician_id: string | null; specialty: string | null; language: string | null; from_date: string; to_date: string; time_of_day: TimeOfDay; limit: number };
       const t = typeOf(q.type_id);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(q.from_date)) fail("validation", "Give the first day as a date.", "from_date");
       if (!/^\d{4}-\d{2}-\d{2}$/.test(q.to_date) || q.to_date < q.from_date) fail("validation", "The last day must be on or after the first.", "to_date");
       const length = q.duration_minutes ?? t.duration_minutes;
-      const who = clinicians().filter((c) => c.active && (!q.clinician_id || c.staff_id === q.clinician_id) && (!q.language || c.languages.includes(q.language.toLowerCase())));
+      const who = clinicians().filter((c) => c.active && (!q.clinician_id || c.staff_id === q.clinician_id) && (!q.specialty || c.specialty.toLowerCase() === q.specialty.toLowerCase()) && (!q.language || c.languages.includes(q.language.toLowerCase())));
       const found: unknown[] = [];
       for (let d = q.from_date < today() ? today() : q.from_date; d <= q.to_date && found.length < q.limit; d = addDaysTo(d, 1)) {
         const day: { start: string; c: Clinician }[] = [];

@@ -1,4 +1,4 @@
-// "Find a free slot": clinician or anyone, type, dates, part of the day and language; each slot found books in one click.
+// "Find a free slot": a clinician, a specialty or anyone, type, dates, part of the day and language; each slot found books in one click.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type FreeSlot, type TimeOfDay } from "../../api";
@@ -19,6 +19,7 @@ export function FindSlotPanel({ today, refs, canBook, onPick }: Props) {
   const { run } = useSession();
   const fe = useFieldErrors();
   const [clinicianId, setClinicianId] = useState("");
+  const [specialty, setSpecialty] = useState("");
   const [typeId, setTypeId] = useState("");
   const [from, setFrom] = useState(today);
   const [to, setTo] = useState(addDays(today, 30));
@@ -26,11 +27,12 @@ export function FindSlotPanel({ today, refs, canBook, onPick }: Props) {
   const [language, setLanguage] = useState("");
   const [slots, setSlots] = useState<FreeSlot[] | null>(null);
   const type = typeId || refs.types[0]?.id || "";
+  const specialties = [...new Set(refs.clinicians.map((c) => c.specialty.trim()).filter((x) => x !== ""))].sort((a, b) => a.localeCompare(b));
 
   const search = async () => {
     fe.clear();
     const r = await run(
-      (s) => api.findFreeSlots(s, { type_id: type, duration_minutes: null, clinician_id: clinicianId || null, specialty: null, language: language.trim() || null, from_date: from, to_date: to, time_of_day: part, limit: 10 }),
+      (s) => api.findFreeSlots(s, { type_id: type, duration_minutes: null, clinician_id: clinicianId || null, specialty: clinicianId ? null : specialty || null, language: language.trim() || null, from_date: from, to_date: to, time_of_day: part, limit: 10 }),
       { quiet: true },
     );
     if (r.status === "error") return fe.show(r.error);
@@ -48,6 +50,9 @@ export function FindSlotPanel({ today, refs, canBook, onPick }: Props) {
     >
       {fe.general && <Banner kind="danger" title={fe.general} />}
       <Select label={t("schedule.clinician")} field="slot_clinician_id" value={clinicianId} onChange={setClinicianId} options={[{ value: "", label: t("schedule.anyClinician") }, ...refs.clinicians.map((c) => ({ value: c.staff_id, label: c.display_name }))]} />
+      {specialties.length > 0 && !clinicianId && (
+        <Select label={t("schedule.specialty")} field="specialty" value={specialty} onChange={setSpecialty} error={fe.err("specialty")} options={[{ value: "", label: t("schedule.anySpecialty") }, ...specialties.map((x) => ({ value: x, label: x }))]} />
+      )}
       <Select label={t("schedule.type")} field="type_id" value={type} onChange={setTypeId} error={fe.err("type_id")} options={refs.types.map((x) => ({ value: x.id, label: x.name }))} />
       <div className="form-row">
         <TextField label={t("schedule.fromDate")} field="from_date" type="date" value={from} onChange={setFrom} error={fe.err("from_date")} />
