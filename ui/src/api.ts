@@ -27,9 +27,11 @@ import type {
   AppointmentCard_Serialize,
   BookOutcome_Serialize,
   BookingDraft_Serialize,
+  CalendarFeed_Serialize,
   Clash_Serialize,
   OccurrenceClashes_Serialize,
   DayView_Serialize,
+  FeedLink_Serialize,
   LeaveApproval_Serialize,
   LeaveDraft as LeaveDraftShape,
   LeaveRequest_Serialize,
@@ -120,9 +122,11 @@ export type Appointment = Appointment_Serialize;
 export type AppointmentCard = AppointmentCard_Serialize;
 export type BookOutcome = BookOutcome_Serialize;
 export type BookingDraft = BookingDraft_Serialize;
+export type CalendarFeed = CalendarFeed_Serialize;
 export type Clash = Clash_Serialize;
 export type OccurrenceClashesView = OccurrenceClashes_Serialize;
 export type DayView = DayView_Serialize;
+export type FeedLink = FeedLink_Serialize;
 export type LeaveApproval = LeaveApproval_Serialize;
 export type LeaveDraft = LeaveDraftShape;
 export type LeaveRequest = LeaveRequest_Serialize;
@@ -289,4 +293,13 @@ export const api = {
   /** The saved path, or `null` if the person cancelled the save dialog (Rust opens it). */
   exportCalendar: (session: Session, clinicianId: string, from: string, to: string): Promise<Result<string | null>> =>
     commands.exportCalendar(session, clinicianId, from, to),
+
+  // Scheduling: calendar subscription links (administrators for any doctor or nurse, a clinician for themselves)
+  /** A new secret link for the clinician; their previous one stops working. */
+  issueCalendarFeed: (session: Session, clinicianId: string): Promise<Result<FeedLink>> => commands.issueCalendarFeed(session, clinicianId),
+  /** The clinician's live link if it was made on this computer, else `null`. */
+  calendarFeedLink: (session: Session, clinicianId: string): Promise<Result<FeedLink | null>> => commands.calendarFeedLink(session, clinicianId),
+  revokeCalendarFeed: (session: Session, clinicianId: string): Promise<Result<null>> => commands.revokeCalendarFeed(session, clinicianId),
+  /** Links made on this computer, newest first: everyone's for an administrator, one's own for a clinician. */
+  listCalendarFeeds: (session: Session): Promise<Result<CalendarFeed[]>> => commands.listCalendarFeeds(session),
 };

@@ -147,6 +147,14 @@ export const commands = {
 	 *  or `None` if the person cancels. The calendar is made (and audited) only once a path is chosen.
 	 */
 	exportCalendar: (session: SessionId, clinicianId: string, from: string, to: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("export_calendar", { session, clinicianId, from, to })),
+	/**  Makes a new link for the clinician; their previous link stops working. */
+	issueCalendarFeed: (session: SessionId, clinicianId: string) => typedError<FeedLink_Serialize, IpcError_Serialize>(__TAURI_INVOKE("issue_calendar_feed", { session, clinicianId })),
+	/**  The clinician's live link if it was made on this computer (only this one can show it again), else `None`. */
+	calendarFeedLink: (session: SessionId, clinicianId: string) => typedError<FeedLink_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("calendar_feed_link", { session, clinicianId })),
+	/**  Stops the clinician's link, including one made on another computer (on the server at the next sync). */
+	revokeCalendarFeed: (session: SessionId, clinicianId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("revoke_calendar_feed", { session, clinicianId })),
+	/**  The links made on this computer, newest first: everyone's for an administrator, one's own for a clinician. */
+	listCalendarFeeds: (session: SessionId) => typedError<CalendarFeed_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_calendar_feeds", { session })),
 	/**  Makes an encrypted backup where the person chooses (a USB stick). `None` if they cancel. */
 	createBackup: (session: SessionId, newKey: boolean) => typedError<BackupDone_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("create_backup", { session, newKey })),
 	/**
@@ -546,6 +554,31 @@ export type BookingDraft_Serialize = {
 	special_needs: SpecialNeeds_Serialize,
 };
 
+/**  One link made on this desk, live or revoked. The token itself is only in [`FeedLink`]. */
+export type CalendarFeed = CalendarFeed_Serialize | CalendarFeed_Deserialize;
+
+/**  One link made on this desk, live or revoked. The token itself is only in [`FeedLink`]. */
+export type CalendarFeed_Deserialize = {
+	id: string,
+	clinician_id: string,
+	clinician_name: string,
+	issued_at: string,
+	issued_by: string,
+	revoked_at?: string | null,
+	revoked_by?: string | null,
+};
+
+/**  One link made on this desk, live or revoked. The token itself is only in [`FeedLink`]. */
+export type CalendarFeed_Serialize = {
+	id: string,
+	clinician_id: string,
+	clinician_name: string,
+	issued_at: string,
+	issued_by: string,
+	revoked_at: string | null,
+	revoked_by: string | null,
+};
+
 /**  Where and how a chain is broken. */
 export type ChainBreak = {
 	device_id: string,
@@ -762,6 +795,30 @@ export type ExtraSession = {
 	local_start: string,
 	local_end: string,
 	note: string,
+};
+
+/**
+ *  A live link: the address to paste into a calendar application. It is a secret: whoever has it sees the
+ *  clinician's appointments.
+ */
+export type FeedLink = FeedLink_Serialize | FeedLink_Deserialize;
+
+/**
+ *  A live link: the address to paste into a calendar application. It is a secret: whoever has it sees the
+ *  clinician's appointments.
+ */
+export type FeedLink_Deserialize = {
+	feed: CalendarFeed_Deserialize,
+	url: string,
+};
+
+/**
+ *  A live link: the address to paste into a calendar application. It is a secret: whoever has it sees the
+ *  clinician's appointments.
+ */
+export type FeedLink_Serialize = {
+	feed: CalendarFeed_Serialize,
+	url: string,
 };
 
 /**  One field's competing values, written out for reading (text as is, other values as JSON). */

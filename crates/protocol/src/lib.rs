@@ -2,10 +2,12 @@
 //!
 //! Everything here is plain data (serde) plus pure functions both sides must agree on bit for bit: the audit
 //! entry hash ([`audit::entry_hash`]), the hybrid logical clock ([`hlc::Hlc`]) and the match keys of patients
-//! ([`keys::fold`], [`keys::normalise_id`]).
+//! ([`keys::fold`], [`keys::normalise_id`]); with the `calendar` feature, the iCalendar text of a schedule.
 
 pub mod audit;
 pub mod bootstrap;
+#[cfg(feature = "calendar")]
+pub mod calendar;
 pub mod enroll;
 pub mod error;
 pub mod hlc;

@@ -14,6 +14,7 @@ pub const APP_ROLE: &str = "clinic_app";
 const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "init", include_str!("../../../migrations/server/0001_init.sql")),
     (2, "device_codes", include_str!("../../../migrations/server/0002_device_codes.sql")),
+    (3, "calendar_feeds", include_str!("../../../migrations/server/0003_calendar_feeds.sql")),
 ];
 
 /// The schema version this binary expects.

@@ -31,6 +31,7 @@ impl Modify for DeviceCredential {
         handlers::push::push,
         handlers::pull::pull,
         handlers::bootstrap::bootstrap,
+        handlers::calendar::export_feed,
         handlers::operations::check_health,
         handlers::operations::export_metrics,
         handlers::operations::describe_api,
@@ -45,6 +46,7 @@ impl Modify for DeviceCredential {
     tags(
         (name = "devices", description = "Enrollment"),
         (name = "sync", description = "Push, pull and bootstrap"),
+        (name = "calendar", description = "Calendar subscription feeds (the token in the address is the credential)"),
         (name = "operations", description = "Health, metrics and this document"),
     )
 )]

@@ -8,7 +8,7 @@ use axum::routing::{MethodRouter, get, post};
 use clinic_protocol::MAX_BODY_BYTES;
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{bootstrap, enroll, not_found, operations, pull, push};
+use crate::handlers::{bootstrap, calendar, enroll, not_found, operations, pull, push};
 use crate::{AppState, limits, metrics};
 
 /// The largest enrollment request read.
@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/push", limited(&state, post(push::push)))
         .route("/v1/pull", limited(&state, get(pull::pull)))
         .route("/v1/bootstrap", limited(&state, get(bootstrap::bootstrap)))
+        .route("/v1/calendar/{file}", limited(&state, get(calendar::export_feed)))
         .route("/v1/health", get(operations::check_health))
         .route("/v1/metrics", get(operations::export_metrics))
         .route("/v1/openapi.json", get(operations::describe_api))

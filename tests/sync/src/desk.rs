@@ -20,6 +20,19 @@ use crate::server::TestServer;
 pub const ADMIN_USERNAME: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "admin pass phrase 1";
 
+/// The local tables scheduling syncs (migrations/local/0005_scheduling.sql).
+pub const SCHEDULING_TABLES: [&str; 9] = [
+    "scheduling_policy",
+    "appointment_types",
+    "clinician_profiles",
+    "working_templates",
+    "extra_sessions",
+    "leave_requests",
+    "clinic_closures",
+    "appointments",
+    "waitlist_entries",
+];
+
 /// The clinic's settings as the first desk sets them up.
 pub fn settings() -> ClinicSettings {
     ClinicSettings {
@@ -334,5 +347,38 @@ impl Desk {
     /// This desk's device id (as enrolled on the server).
     pub fn device_id(&self) -> Uuid {
         self.clinic().device().id
+    }
+
+    /// Signs a member of staff in here (an account made on any desk of the clinic, once it has arrived).
+    pub fn sign_in(&self, username: &str, password: &str) -> SessionId {
+        accounts::login(self.clinic(), username, password).expect("staff signs in").session_id
+    }
+
+    /// Every row of the scheduling tables, each written out whole (every column, quoted as SQL), by table: what
+    /// two desks of one clinic must hold alike once synced.
+    pub fn schedule_rows(&self) -> BTreeMap<&'static str, Vec<String>> {
+        SCHEDULING_TABLES
+            .iter()
+            .map(|table| {
+                let rows = self
+                    .clinic()
+                    .with_connection_for_tests(|c| {
+                        // The columns come from the schema of a table named in this file, never from input.
+                        let columns: String = c
+                            .query_row(
+                                "SELECT group_concat('quote(' || name || ')', ' || ''|'' || ') FROM pragma_table_info(?1)",
+                                [table],
+                                |r| r.get(0),
+                            )
+                            .expect("columns");
+                        let sql = ["SELECT ", &columns, " FROM ", table, " ORDER BY 1"].concat();
+                        let mut stmt = c.prepare(&sql).expect("prepare");
+                        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).expect("query");
+                        rows.collect::<Result<Vec<_>, _>>().expect("rows")
+                    })
+                    .expect("connection");
+                (*table, rows)
+            })
+            .collect()
     }
 }

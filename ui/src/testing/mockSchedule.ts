@@ -1,7 +1,8 @@
 // Test build only: the scheduling commands of the mock backend, in memory, with the rules the UI relies on: clashes
 // (refused, or NeedsConfirmation when the policy allows overbooking), working hours, forward-only statuses,
-// check-in on the day, no-show after the start, a reason to cancel, waitlist offers for freed time.
-import type { Appointment, AppointmentCard, AppointmentType, Clash, Clinician, Closure, LeaveRequest, Patient, SchedulingPolicy, TimeOfDay, WaitlistEntry, WorkingPeriod } from "../api";
+// check-in on the day, no-show after the start, a reason to cancel, waitlist offers for freed time, calendar
+// subscription links (administrators for any doctor or nurse, a clinician for themselves; a joined desk only).
+import type { Appointment, AppointmentCard, AppointmentType, CalendarFeed, Clash, Clinician, Closure, FeedLink, LeaveRequest, Patient, SchedulingPolicy, TimeOfDay, WaitlistEntry, WorkingPeriod } from "../api";
 import { fail } from "./mockPatients";
 
 type Args = Record<string, unknown>;
@@ -39,6 +40,15 @@ function toInstant(local: string, zone: string): number {
   return guess - (Date.UTC(sy, smo - 1, sda, sh, smi) - guess);
 }
 
+/** The clinic server of the mock's sync scenario (none when the desk is not joined), which serves the feeds. */
+const feedServer = () => (window.__CLINIC_MOCK__?.sync === "not_enrolled" ? null : "https://clinic.example.org");
+
+/** 32 random bytes in URL-safe base64 without padding, like core's token. */
+function feedToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
 const norm = (local: string) => (local.length === 16 ? `${local}:00` : local);
 const addDaysTo = (date: string, n: number) => {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
@@ -64,6 +74,7 @@ export function scheduleHandlers(deps: Deps): Record<string, (a: Args) => unknow
   const leave: LeaveRequest[] = [];
   const appointments: Appointment[] = [];
   const waitlist: (WaitlistEntry & { created: number })[] = [];
+  const feeds: (CalendarFeed & { token: string | null })[] = [];
 
   const addType = (name: string, duration: number, colour: string, telemedicine: boolean): AppointmentType => {
     const t: AppointmentType = { id: crypto.randomUUID(), name, duration_minutes: duration, colour, price_minor: 0, currency: deps.currency(), telemedicine, active: true, row_version: 1 };
@@ -540,7 +551,48 @@ export function scheduleHandlers(deps: Deps): Record<string, (a: Args) => unknow
       if (String(a.to) < String(a.from)) fail("validation", "Export between 1 day and 1 year: the last day on or after the first.", "to");
       return `/home/clinic/Documents/calendar-${a.from}-${a.to}.ics`;
     },
+    issue_calendar_feed: (a) => {
+      const actor = feedActor(a);
+      const server = feedServer() ?? fail("unavailable", "This computer is not connected to a clinic server, and calendar links are served by it. Join the clinic server first (Sync screen), then make the link.");
+      const c = feedClinician(a.clinicianId);
+      revokeLive(c.staff_id, actor.id);
+      const token = feedToken();
+      const feed = { id: crypto.randomUUID(), clinician_id: c.staff_id, clinician_name: c.display_name, issued_at: iso(now()), issued_by: actor.id, revoked_at: null, revoked_by: null, token };
+      feeds.unshift(feed);
+      return linkOf(feed, server);
+    },
+    calendar_feed_link: (a) => {
+      feedActor(a);
+      const feed = feeds.find((f) => f.clinician_id === a.clinicianId && !f.revoked_at && f.token);
+      if (!feed) return null;
+      return linkOf(feed, feedServer() ?? fail("unavailable", "This computer is not connected to a clinic server. Join the clinic server first (Sync screen)."));
+    },
+    revoke_calendar_feed: (a) => {
+      const actor = feedActor(a);
+      revokeLive(feedClinician(a.clinicianId).staff_id, actor.id);
+      return null;
+    },
+    list_calendar_feeds: (a) => {
+      const actor = read(a);
+      return feeds.filter((f) => actor.role === "administrator" || f.clinician_id === actor.id).map(({ token: _t, ...f }) => f);
+    },
   };
+
+  /** Core's rule: administrators for any clinician, a doctor or nurse for themselves. */
+  function feedActor(a: Args): Actor {
+    const actor = read(a);
+    if (actor.role !== "administrator" && a.clinicianId !== actor.id) fail("forbidden", "You can manage only your own calendar link. An administrator can manage it for any clinician.");
+    return actor;
+  }
+  function feedClinician(id: unknown): Clinician {
+    return clinicians().find((c) => c.staff_id === id) ?? fail("validation", "Calendar links are for doctors and nurses: choose one of them.", "clinician_id");
+  }
+  function revokeLive(clinicianId: string, by: string) {
+    for (const f of feeds.filter((x) => x.clinician_id === clinicianId && !x.revoked_at)) Object.assign(f, { revoked_at: iso(now()), revoked_by: by, token: null });
+  }
+  function linkOf({ token, ...feed }: CalendarFeed & { token: string | null }, server: string): FeedLink {
+    return { feed, url: `${server}/v1/calendar/${token}.ics` };
+  }
 
   function affectedOf(x: Appointment) {
     const c = card(x);

@@ -81,10 +81,14 @@ pub enum AuditAction {
     WaitlistChange,
     /// A clinician's schedule was exported as iCalendar.
     CalendarExport,
+    /// A calendar subscription link was made for a clinician (any earlier one stops working).
+    CalendarFeedIssue,
+    /// A clinician's calendar subscription link was revoked.
+    CalendarFeedRevoke,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 42] = [
+    pub const ALL: [AuditAction; 44] = [
         AuditAction::ClinicSetup,
         AuditAction::Login,
         AuditAction::Logout,
@@ -127,6 +131,8 @@ impl AuditAction {
         AuditAction::LeaveDecision,
         AuditAction::WaitlistChange,
         AuditAction::CalendarExport,
+        AuditAction::CalendarFeedIssue,
+        AuditAction::CalendarFeedRevoke,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -173,6 +179,8 @@ impl AuditAction {
             AuditAction::LeaveDecision => "leave_decision",
             AuditAction::WaitlistChange => "waitlist_change",
             AuditAction::CalendarExport => "calendar_export",
+            AuditAction::CalendarFeedIssue => "calendar_feed_issue",
+            AuditAction::CalendarFeedRevoke => "calendar_feed_revoke",
         }
     }
 

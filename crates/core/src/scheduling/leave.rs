@@ -192,7 +192,10 @@ pub fn request_leave(clinic: &Clinic, session: SessionId, draft: &LeaveDraft) ->
                 mutation: "availability.request_leave",
                 entity: "leave_request",
                 entity_id: id,
-                args: json!({ "clinician_id": draft.clinician_id, "starts_at": start, "ends_at": end, "reason": reason }),
+                args: json!({
+                    "clinician_id": draft.clinician_id, "starts_at": start, "ends_at": end, "reason": reason,
+                    "requested_at": now,
+                }),
                 base_row_version: None,
                 action: AuditAction::LeaveRequest,
                 patient_id: None,

@@ -29,9 +29,9 @@
 //! | `availability.remove_extra_session` | `extra_session` | `{deleted_at}` |
 //! | `availability.add_closure` | `clinic_closure` | `{day, name}` |
 //! | `availability.remove_closure` | `clinic_closure` | `{deleted_at}` |
-//! | `availability.request_leave` | `leave_request` | `{clinician_id, starts_at, ends_at, reason}` |
+//! | `availability.request_leave` | `leave_request` | `{clinician_id, starts_at, ends_at, reason, requested_at}` |
 //! | `availability.decide_leave` | `leave_request` | `{status: "approved" \| "rejected", note, at}` |
-//! | `appointment.book` | `appointment` | `{patient_id, clinician_id, type_id, starts_at, ends_at, series_id, overbooked, special_needs: {interpreter_language, accessibility, notes}, meeting_link}` |
+//! | `appointment.book` | `appointment` | `{patient_id, clinician_id, type_id, starts_at, ends_at, series_id, overbooked, special_needs: {interpreter_language, accessibility, notes}, meeting_link, created_at}` |
 //! | `appointment.reschedule` | `appointment` | `{clinician_id, starts_at, ends_at, overbooked}` |
 //! | `appointment.cancel` | `appointment` | `{reason, at}` |
 //! | `appointment.status` | `appointment` | `{from, to, at}` (`to`: arrived, in_consultation, completed, no_show) |
@@ -41,11 +41,13 @@
 //!
 //! Who authored a mutation and when is on the outbox row (`authored_by`, `authored_at`). A series is one
 //! `appointment.book` per occurrence sharing `series_id`. Status moves apply on the server by the same
-//! forward-only rule, so two devices' moves of one appointment converge.
+//! forward-only rule, so two devices' moves of one appointment converge (ADR 11 has the server's rules and
+//! what it stores; `sync/apply/scheduling/` writes the stored records back into these tables).
 
 pub mod appointments;
 pub mod availability;
 pub mod clinicians;
+pub mod feeds;
 pub(crate) mod hours;
 pub mod ical;
 pub mod leave;

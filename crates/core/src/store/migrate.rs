@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_scheduling",
         sql: include_str!("../../../../migrations/local/0005_scheduling.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_calendar_feeds",
+        sql: include_str!("../../../../migrations/local/0006_calendar_feeds.sql"),
+    },
 ];
 
 pub const LATEST_SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

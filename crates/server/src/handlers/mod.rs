@@ -2,6 +2,7 @@
 //! function of [`crate::sync`] (or the database directly for enrollment and health), and answers.
 
 pub mod bootstrap;
+pub mod calendar;
 pub mod enroll;
 pub mod operations;
 pub mod pull;

@@ -5,9 +5,11 @@
 //! Adding a kind (appointments, notes, invoices): write its rules, add it to [`Kind`], and nothing else changes:
 //! sequencing, versions, replay protection and review items are generic ([`crate::sync::apply`]).
 
+mod calendar_feed;
 mod clinic;
 mod patient;
 mod review;
+mod scheduling;
 mod staff;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,6 +63,9 @@ pub(crate) enum Decision {
     Rejected(String),
     /// Write this (the mutation's own record), and raise these review items.
     Apply { write: Write, review_items: Vec<ReviewItem> },
+    /// Applied to server-only state the rule wrote itself in the transaction (calendar feed hashes): no synced
+    /// record changes, so nothing is sequenced or pulled.
+    ServerOnly,
 }
 
 /// The rules of one kind of record.
@@ -83,6 +88,9 @@ pub(crate) enum Kind {
     Staff,
     Clinic,
     Review,
+    CalendarFeed,
+    /// Appointments and everything they are booked against (ADR 11).
+    Scheduling(scheduling::SchedulingKind),
 }
 
 impl Kind {
@@ -93,7 +101,8 @@ impl Kind {
             "staff" => Some(Kind::Staff),
             "clinic" => Some(Kind::Clinic),
             "review" => Some(Kind::Review),
-            _ => None,
+            "calendar_feed" => Some(Kind::CalendarFeed),
+            _ => scheduling::SchedulingKind::for_mutation(name).map(Kind::Scheduling),
         }
     }
 
@@ -103,6 +112,8 @@ impl Kind {
             Kind::Staff => staff::StaffRules::ENTITY,
             Kind::Clinic => clinic::ClinicRules::ENTITY,
             Kind::Review => review::ReviewRules::ENTITY,
+            Kind::CalendarFeed => calendar_feed::CalendarFeedRules::ENTITY,
+            Kind::Scheduling(kind) => kind.entity(),
         }
     }
 
@@ -112,6 +123,8 @@ impl Kind {
             Kind::Staff => staff::StaffRules.check(m, today),
             Kind::Clinic => clinic::ClinicRules.check(m, today),
             Kind::Review => review::ReviewRules.check(m, today),
+            Kind::CalendarFeed => calendar_feed::CalendarFeedRules.check(m, today),
+            Kind::Scheduling(kind) => kind.check(m, today),
         }
     }
 
@@ -121,6 +134,8 @@ impl Kind {
             Kind::Staff => staff::StaffRules.apply(ctx).await,
             Kind::Clinic => clinic::ClinicRules.apply(ctx).await,
             Kind::Review => review::ReviewRules.apply(ctx).await,
+            Kind::CalendarFeed => calendar_feed::CalendarFeedRules.apply(ctx).await,
+            Kind::Scheduling(kind) => kind.apply(ctx).await,
         }
     }
 }

@@ -1,9 +1,12 @@
-//! Applying one pushed mutation: in its own transaction, exactly once per `(device, device_seq)`. The rules of
-//! its kind decide; this stamps the change sequence, keeps versions, creates review items and records the answer.
+//! Applying a push's mutations: all in one transaction, in the order sent, each exactly once per
+//! `(device, device_seq)`. The rules of each kind decide; this stamps the change sequence, keeps versions, creates
+//! review items and records the answers. The tenant's change sequence is locked first, so one tenant's pushes
+//! apply one after another (numbers become visible in commit order) and cannot deadlock on each other's records.
 
 use clinic_protocol::hlc::Hlc;
 use clinic_protocol::push::{MutationEnvelope, MutationResult, Outcome};
 use clinic_protocol::review::REVIEW_ITEM_ENTITY;
+use deadpool_postgres::Transaction;
 use uuid::Uuid;
 
 use super::authority;
@@ -12,31 +15,48 @@ use crate::extract::DeviceAuth;
 use crate::rules::{ApplyCtx, Decision, Kind, Write};
 use crate::{AppError, AppState, db};
 
-/// How many times a mutation is tried when its transaction loses a race (a concurrent identical push, a deadlock).
+/// How many times a push is tried when its transaction loses a race (a concurrent identical push, a deadlock).
 const ATTEMPTS: usize = 3;
 
 fn retryable(e: &AppError) -> bool {
     matches!(e.sql_state(), Some("23505" | "40P01" | "40001"))
 }
 
-/// Applies `m` (already checked) and returns its result; a replay returns the stored first result as `duplicate`.
-pub(crate) async fn apply(
+/// Applies `mutations` (already checked) and returns their results in order; a replay returns the stored first
+/// result as `duplicate`. Nothing is kept unless all of them are.
+pub(crate) async fn apply_all(
     state: &AppState,
     client: &mut deadpool_postgres::Client,
     device: &DeviceAuth,
-    m: &MutationEnvelope,
-) -> Result<MutationResult, AppError> {
+    mutations: &[MutationEnvelope],
+) -> Result<Vec<MutationResult>, AppError> {
     let mut last_error = None;
     for _ in 0..ATTEMPTS {
-        match attempt(state, client, device, m).await {
+        match attempt_all(state, client, device, mutations).await {
             Err(e) if retryable(&e) => {
-                tracing::debug!(error = %e, device_seq = m.device_seq, "mutation lost a race; trying again");
+                tracing::debug!(error = %e, "push lost a race; trying again");
                 last_error = Some(e);
             }
             other => return other,
         }
     }
-    Err(last_error.unwrap_or_else(|| AppError::internal("mutation retries exhausted")))
+    Err(last_error.unwrap_or_else(|| AppError::internal("push retries exhausted")))
+}
+
+async fn attempt_all(
+    state: &AppState,
+    client: &mut deadpool_postgres::Client,
+    device: &DeviceAuth,
+    mutations: &[MutationEnvelope],
+) -> Result<Vec<MutationResult>, AppError> {
+    let tx = db::tenant_transaction(client, device.tenant_id).await?;
+    store::lock_sequence(&tx, device.tenant_id).await?;
+    let mut results = Vec::with_capacity(mutations.len());
+    for m in mutations {
+        results.push(attempt(state, &tx, device, m).await?);
+    }
+    tx.commit().await?;
+    Ok(results)
 }
 
 fn duplicate(m: &MutationEnvelope, first: MutationResult) -> MutationResult {
@@ -53,19 +73,18 @@ fn duplicate(m: &MutationEnvelope, first: MutationResult) -> MutationResult {
 
 async fn attempt(
     state: &AppState,
-    client: &mut deadpool_postgres::Client,
+    tx: &Transaction<'_>,
     device: &DeviceAuth,
     m: &MutationEnvelope,
 ) -> Result<MutationResult, AppError> {
-    let tx = db::tenant_transaction(client, device.tenant_id).await?;
-    if let Some(first) = store::applied_result(&tx, device.device_id, m.device_seq).await? {
+    if let Some(first) = store::applied_result(tx, device.device_id, m.device_seq).await? {
         return Ok(duplicate(m, first));
     }
     let kind =
         Kind::for_mutation(&m.name).ok_or_else(|| AppError::internal("an unchecked mutation name reached apply"))?;
     let now = state.clock.now();
-    let ctx = ApplyCtx { tx: &tx, device: *device, mutation: m, now };
-    let decision = match authority::refusal(&tx, device.tenant_id, m).await? {
+    let ctx = ApplyCtx { tx, device: *device, mutation: m, now };
+    let decision = match authority::refusal(tx, device.tenant_id, m).await? {
         Some(reason) => Decision::Rejected(reason),
         None => kind.apply(&ctx).await?,
     };
@@ -79,12 +98,21 @@ async fn attempt(
             row_version: None,
             review_items: Vec::new(),
         },
+        Decision::ServerOnly => MutationResult {
+            mutation_id: m.mutation_id,
+            device_seq: m.device_seq,
+            outcome: Outcome::Applied,
+            first_outcome: None,
+            reason: None,
+            row_version: None,
+            review_items: Vec::new(),
+        },
         Decision::Apply { write, review_items } => {
             let hlc = m.hlc.to_string();
             let count = i64::try_from(review_items.len() + 1).map_err(AppError::internal)?;
-            let first_seq = store::take_seqs(&tx, device.tenant_id, count, &hlc).await?;
+            let first_seq = store::take_seqs(tx, device.tenant_id, count, &hlc).await?;
             let origin = Origin { device, mutation: Some(m.mutation_id), author: m.authored_by, hlc: &hlc, at: now };
-            let row_version = store::write(&tx, &write, first_seq, origin).await?;
+            let row_version = store::write(tx, &write, first_seq, origin).await?;
             let server_hlc = Hlc::zero("server").receive(&m.hlc, state.clock.now_ms()).to_string();
             let mut ids = Vec::with_capacity(review_items.len());
             for (item, seq) in review_items.iter().zip(first_seq + 1..) {
@@ -98,7 +126,7 @@ async fn attempt(
                     deleted_at: None,
                 };
                 let origin = Origin { device, mutation: None, author: None, hlc: &server_hlc, at: now };
-                store::write(&tx, &review, seq, origin).await?;
+                store::write(tx, &review, seq, origin).await?;
                 ids.push(id);
             }
             MutationResult {
@@ -112,7 +140,6 @@ async fn attempt(
             }
         }
     };
-    store::record_applied(&tx, device, m, &result, now).await?;
-    tx.commit().await?;
+    store::record_applied(tx, device, m, &result, now).await?;
     Ok(result)
 }

@@ -1,5 +1,5 @@
 //! A push, start to finish: the request-level check (refusing the whole request, logged, when it fails), the
-//! audit entries, then each mutation in its own transaction, in the order sent.
+//! audit entries, then the mutations in one transaction, in the order sent.
 
 use axum::body::Bytes;
 use clinic_protocol::hlc::Hlc;
@@ -96,17 +96,17 @@ pub(crate) async fn push(
 
     let now_ms = state.clock.now_ms();
     let mut hlc = server_hlc(&stored_hlc, now_ms);
-    let mut results = Vec::with_capacity(req.mutations.len());
     for m in &req.mutations {
         if let Some(ahead_ms) = m.hlc.skew_ahead_of(now_ms) {
             tracing::warn!(device = %device.device_id, ahead_ms, "a mutation's clock stamp is far ahead of the server's clock");
             state.metrics.hlc_skew_reports.inc();
         }
         hlc = hlc.receive(&m.hlc, now_ms);
-        let result = apply::apply(state, &mut client, &device, m).await?;
+    }
+    let results = apply::apply_all(state, &mut client, &device, &req.mutations).await?;
+    for result in &results {
         let outcome = serde_json::to_value(result.outcome)?;
         state.metrics.count_outcome(outcome.as_str().unwrap_or_default());
-        results.push(result);
     }
     Ok(PushResponse {
         results,

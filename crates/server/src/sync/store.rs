@@ -68,6 +68,12 @@ pub(crate) async fn version(
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// Locks the tenant's change sequence until the transaction ends; taken first by a push, before any record.
+pub(crate) async fn lock_sequence(tx: &Transaction<'_>, tenant: Uuid) -> Result<(), AppError> {
+    db::query_one(tx, "SELECT seq FROM tenant_sequences WHERE tenant_id = $1 FOR UPDATE", &[&tenant]).await?;
+    Ok(())
+}
+
 /// Takes the next `count` numbers of the tenant's change sequence, returning the first. The row lock taken here
 /// is held until commit: another writer waits, so numbers become visible in commit order. The tenant's latest
 /// HLC is kept with it.

@@ -6,6 +6,7 @@
 pub mod appointments;
 pub mod availability;
 pub mod calendar;
+pub mod feeds;
 pub mod setup;
 pub mod views;
 pub mod waitlist;

@@ -21,7 +21,7 @@ export const AUDIT_ACTIONS: AuditAction[] = [
   "sync_enroll", "sync_apply", "review_resolve", "sync_retry", "sync_discard",
   "appointment_book", "appointment_reschedule", "appointment_cancel", "appointment_status", "appointment_consent",
   "telemedicine_recording", "appointment_type_change", "schedule_change", "leave_request", "leave_decision",
-  "waitlist_change", "calendar_export",
+  "waitlist_change", "calendar_export", "calendar_feed_issue", "calendar_feed_revoke",
 ];
 
 const LIMIT = 500;

@@ -1,4 +1,5 @@
-// Scheduling administration: appointment types, clinicians' hours, closures and leave, the policy, calendar export.
+// Scheduling administration: appointment types, clinicians' hours, closures and leave, the policy, calendar export
+// and calendar subscription links.
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type AppointmentType, type SchedulingPolicy } from "../../api";
@@ -9,6 +10,7 @@ import { Select } from "../../components/Select";
 import { TextField } from "../../components/TextField";
 import { useToast } from "../../components/Toast";
 import { useSession } from "../../session/SessionContext";
+import { CalendarFeedCard } from "../schedule/CalendarFeedCard";
 import { addDays, clinicNow, formatMoney } from "../schedule/civil";
 import { useFieldErrors } from "../schedule/useFieldErrors";
 import { useScheduleRefs } from "../schedule/useScheduleRefs";
@@ -21,6 +23,7 @@ export function SchedulingAdminScreen() {
   const refs = useScheduleRefs();
   const { settings } = useSession();
   const today = clinicNow(settings?.time_zone ?? "UTC", clock.now()).date;
+  const clinicianOptions = refs.clinicians.map((c) => ({ value: c.staff_id, label: c.display_name }));
   return (
     <section className="page">
       <header className="page-header">
@@ -31,7 +34,8 @@ export function SchedulingAdminScreen() {
       <PolicyAdmin />
       {refs.loaded && <ClinicianHoursAdmin clinicians={refs.clinicians} today={today} />}
       {refs.loaded && <ClosuresLeaveAdmin clinicians={refs.clinicians} today={today} />}
-      {refs.loaded && <ExportCalendar clinicians={refs.clinicians.map((c) => ({ value: c.staff_id, label: c.display_name }))} today={today} />}
+      {refs.loaded && <ExportCalendar clinicians={clinicianOptions} today={today} />}
+      {refs.loaded && <CalendarFeedCard clinicians={clinicianOptions} />}
     </section>
   );
 }

@@ -1,10 +1,12 @@
-// Beside the calendar: the waiting room (arrival order, live waiting times), the clinician's day, the waitlist.
+// Beside the calendar: the waiting room (arrival order, live waiting times), the clinician's day (with their calendar
+// subscription link), the waitlist.
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type AppointmentCard, type WaitingPatient, type WaitlistEntry } from "../../api";
 import { clock } from "../../clock";
 import { Button } from "../../components/Button";
 import { useSession } from "../../session/SessionContext";
+import { CalendarFeedCard } from "./CalendarFeedCard";
 import { hm } from "./civil";
 
 /** Minutes waited since arrival, from the clock, so the list ticks without asking core again. */
@@ -43,14 +45,23 @@ export function WaitingRoom({ version, onOpen }: { version: number; onOpen: (c: 
   );
 }
 
+/** The signed-in clinician's appointments today, and below them their calendar subscription link. */
 export function MyDay({ version, onOpen }: { version: number; onOpen: (c: AppointmentCard) => void }) {
-  const { t } = useTranslation();
   const { run } = useSession();
   const [cards, setCards] = useState<AppointmentCard[] | null>(null);
   useEffect(() => {
     void run((s) => api.myDay(s)).then((r) => r.status === "ok" && setCards(r.data));
   }, [run, version]);
-  if (!cards) return null;
+  return (
+    <>
+      {cards && <MyDayList cards={cards} onOpen={onOpen} />}
+      <CalendarFeedCard />
+    </>
+  );
+}
+
+function MyDayList({ cards, onOpen }: { cards: AppointmentCard[]; onOpen: (c: AppointmentCard) => void }) {
+  const { t } = useTranslation();
   if (cards.length === 0) return <p className="muted">{t("schedule.myDayNone")}</p>;
   return (
     <ol className="queue" aria-label={t("schedule.myDay")}>

@@ -256,6 +256,7 @@ fn insert(
         "overbooked": overbooked,
         "special_needs": appointment.special_needs,
         "meeting_link": appointment.meeting_link,
+        "created_at": appointment.created_at,
     });
     record::record(
         clinic,

@@ -9,6 +9,7 @@
 mod clinic;
 mod patient;
 mod review_item;
+mod scheduling;
 mod staff;
 
 use clinic_protocol::pull::Change;
@@ -89,8 +90,22 @@ pub(crate) trait EntityApplier: Sync {
 }
 
 /// The registry of entity appliers.
-static APPLIERS: [&dyn EntityApplier; 4] =
-    [&patient::PatientApplier, &staff::StaffApplier, &clinic::ClinicApplier, &review_item::ReviewItemApplier];
+/// Scheduling records come after staff and patients, which they name, so a first download parks fewer of them.
+static APPLIERS: [&dyn EntityApplier; 13] = [
+    &patient::PatientApplier,
+    &staff::StaffApplier,
+    &clinic::ClinicApplier,
+    &review_item::ReviewItemApplier,
+    &scheduling::PolicyApplier,
+    &scheduling::AppointmentTypeApplier,
+    &scheduling::ClinicianProfileApplier,
+    &scheduling::WorkingTemplateApplier,
+    &scheduling::ExtraSessionApplier,
+    &scheduling::ClosureApplier,
+    &scheduling::LeaveApplier,
+    &scheduling::AppointmentApplier,
+    &scheduling::WaitlistApplier,
+];
 
 pub(crate) fn applier_for(entity: &str) -> Option<&'static dyn EntityApplier> {
     APPLIERS.iter().copied().find(|a| a.entity() == entity)
