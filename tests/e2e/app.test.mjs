@@ -1,6 +1,8 @@
 // End-to-end test of the real desktop app (release-like build with the UI embedded), as one continuous
-// scenario: first-run setup → recovery key → sign in → register a patient → find them → quit → relaunch on
-// the same data folder and keychain → sign in → find them again → the database on disk is encrypted.
+// scenario: first-run setup → recovery key → sign in → register a patient → find them → add a doctor and a
+// receptionist → the doctor's weekly hours → the receptionist books the patient with the doctor tomorrow at
+// 10:00 → quit → relaunch on the same data folder and keychain → sign in → the appointment is in tomorrow's day
+// view → find the patient again → the database on disk is encrypted.
 // Run through scripts/e2e (it builds the app and provides Xvfb, D-Bus and an unlocked keyring).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,18 +10,26 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "n
 import { join } from "node:path";
 import { ARTIFACTS, REPO, appProcessTree, launchApp, screenshot, startDriver, stepper, waitForAppExit } from "./lib/desktop.mjs";
 import {
-  ADMIN,
   CLINIC,
+  appointmentTypeNames,
+  appointmentsOf,
+  bookSlot,
   clearSearch,
   click,
   confirmRecoveryKey,
+  createStaff,
   fillSetup,
   navigate,
+  openNextDay,
   openResult,
+  openSchedule,
   recoveryKeyGroups,
   search,
+  setWeeklyHours,
   signIn,
+  signOut,
   type,
+  waitForAppointment,
   waitForHeading,
   waitForPatient,
   waitForSignIn,
@@ -29,6 +39,11 @@ import {
 const PATIENT = { given: "Ysolde", family: "Marchetti-Vranckx", phone: "+33 6 47 19 82 53" };
 const HEADING = `${PATIENT.family}, ${PATIENT.given}`;
 const NEEDLES = ["Ysolde", "Marchetti", "Vranckx", "33647198253", "647198253", "6 47 19 82 53"];
+// The doctor the appointment is with, and the receptionist who books it (administrators may not book).
+const DOCTOR = { displayName: "Dr Oluwaseun Abara", username: "o.abara", role: "Doctor", password: "Ward-Round-Tuesday-41" };
+const RECEPTIONIST = { displayName: "Rosa Lindqvist", username: "r.lindqvist", role: "Receptionist", password: "Front-Desk-Morning-58" };
+/** The appointment as the day view draws it: time–end, patient, type, status (the length is the type's). */
+const APPOINTMENT = new RegExp(`^10:00–\\d{2}:\\d{2} ${HEADING} Consultation Booked$`);
 
 const sessionHome = process.env.CLINIC_SESSION_HOME;
 const application = process.env.CLINIC_DESK_APP ? realpathSync(process.env.CLINIC_DESK_APP) : join(REPO, "target", "debug", "clinic-desk");
@@ -78,7 +93,7 @@ function assertEncryptedOnDisk(dataDir) {
   return listing(dataDir);
 }
 
-test("the real app: set up, register, find, restart, find again; nothing readable on disk", { timeout: 240_000 }, async () => {
+test("the real app: set up, register, find, book, restart, see the booking, find again; nothing readable on disk", { timeout: 420_000 }, async () => {
   assert.ok(sessionHome, "run this through scripts/e2e (it provides the desktop session)");
   assert.ok(existsSync(application), `the app is built: ${application}`);
   // The disk check must be able to see a needle, or its silence proves nothing.
@@ -144,6 +159,37 @@ test("the real app: set up, register, find, restart, find again; nothing readabl
       assert.ok(text.includes(PATIENT.phone), "the overview shows the phone number");
       await screenshot(browser, "06-patient-overview");
     });
+    await step("as the administrator, add a doctor and a receptionist (Staff)", async () => {
+      await createStaff(browser, DOCTOR);
+      await createStaff(browser, RECEPTIONIST);
+      await screenshot(browser, "07-staff");
+    });
+    await step("first-run setup made the starter appointment types; the doctor works 09:00–17:00 every day", async () => {
+      const lines = await setWeeklyHours(browser, DOCTOR.displayName);
+      const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+      assert.deepEqual(lines, days.map((d) => `${d} 09:00–17:00 work`), "the saved template, as reloaded");
+      assert.deepEqual(await appointmentTypeNames(browser), ["Consultation", "Follow-up", "Procedure", "Telemedicine"]);
+      await screenshot(browser, "08-weekly-hours");
+    });
+    let bookedDay = null;
+    await step("sign out; the receptionist signs in", async () => {
+      await signOut(browser);
+      await signIn(browser, RECEPTIONIST);
+    });
+    await step("the receptionist books the patient with the doctor tomorrow at 10:00; it is drawn in the doctor's column", async () => {
+      await openSchedule(browser);
+      bookedDay = await openNextDay(browser, DOCTOR.displayName);
+      assert.deepEqual(await appointmentsOf(browser, DOCTOR.displayName), [], "tomorrow starts empty");
+      const appointments = await bookSlot(
+        browser,
+        { clinician: DOCTOR.displayName, time: "10:00", search: "marchet", patient: HEADING, type: "Consultation" },
+        { beforeBook: () => screenshot(browser, "09-booking-dialog") },
+      );
+      assert.equal(appointments.length, 1, `one appointment: ${appointments.join(" | ")}`);
+      assert.match(appointments[0], APPOINTMENT);
+      await screenshot(browser, "10-schedule-booked");
+      console.log(`       booked: ${bookedDay}, ${appointments[0]}`);
+    });
     await step("quit: end the WebDriver session; the app and its WebKit processes exit", async () => {
       await browser.deleteSession();
       browser = null;
@@ -158,18 +204,31 @@ test("the real app: set up, register, find, restart, find again; nothing readabl
     await step("the app opens the encrypted database with the keychain's key: straight to sign-in", async () => {
       await waitForSignIn(browser);
       assert.equal(await browser.execute(() => document.querySelector('[data-testid="clinic-name"]')?.textContent), CLINIC.name);
-      await screenshot(browser, "07-sign-in-after-restart");
+      await screenshot(browser, "11-sign-in-after-restart");
     });
-    await step("sign in again", () => signIn(browser, ADMIN));
+    await step("the receptionist signs in", () => signIn(browser, RECEPTIONIST));
+    await step("the appointment is still there: tomorrow, 10:00, the patient, Consultation, Booked", async () => {
+      await openSchedule(browser);
+      // Tomorrow as it was at booking time (today, should the run have crossed midnight).
+      const today = await browser.execute(() => document.querySelector('[data-testid="schedule-date"]')?.textContent);
+      const day = today === bookedDay ? today : await openNextDay(browser, DOCTOR.displayName);
+      assert.equal(day, bookedDay, "the day view shows the day the appointment was booked for");
+      const appointments = await waitForAppointment(browser, DOCTOR.displayName, HEADING);
+      assert.equal(appointments.length, 1, `one appointment: ${appointments.join(" | ")}`);
+      assert.match(appointments[0], APPOINTMENT);
+      await screenshot(browser, "12-schedule-after-restart");
+    });
     await step("the patient is still there: search by another part of the name, by phone, open the record", async () => {
+      await navigate(browser, "Patients");
+      await waitForHeading(browser, "Patients");
       const byName = await search(browser, "ysold", HEADING);
       assert.equal(byName.length, 1, `one match: ${byName.join(" | ")}`);
       await clearSearch(browser);
       const byPhone = await search(browser, "47 19 82 53", HEADING);
       assert.equal(byPhone.length, 1, `one match by phone: ${byPhone.join(" | ")}`);
-      await screenshot(browser, "08-search-after-restart");
+      await screenshot(browser, "13-search-after-restart");
       await openResult(browser, PATIENT.family, HEADING);
-      await screenshot(browser, "09-patient-after-restart");
+      await screenshot(browser, "14-patient-after-restart");
     });
     await step("quit again", async () => {
       await browser.deleteSession();
