@@ -4,7 +4,9 @@
 //!
 //! The tests need `CLINIC_TEST_PG_ADMIN_URL`: run them under `scripts/with-postgres`.
 
+pub mod bench;
 pub mod desk;
+pub mod proxy;
 pub mod server;
 pub mod sim;
 pub mod sim_check;

@@ -11,7 +11,7 @@ mod import;
 pub mod keys;
 mod model;
 mod records;
-mod register;
+pub(crate) mod register;
 mod search;
 pub(crate) mod store;
 pub(crate) mod synced;

@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_calendar_feeds",
         sql: include_str!("../../../../migrations/local/0006_calendar_feeds.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_search_only_when_names_change",
+        sql: include_str!("../../../../migrations/local/0007_search_only_when_names_change.sql"),
+    },
 ];
 
 pub const LATEST_SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

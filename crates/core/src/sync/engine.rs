@@ -167,7 +167,9 @@ pub fn run_once<T: SyncTransport + ?Sized>(
         report: SyncReport::default(),
         skew: None,
     };
-    let outcome = run.converge();
+    // Pulled pages write into the same name, look-up and audit indexes as a bulk registration: with the usual
+    // cache, each random insert into a large index re-reads and decrypts its pages.
+    let outcome = crate::patients::register::with_bulk_cache(clinic, || Ok(run.converge()))?;
     let (mut report, skew) = (run.report, run.skew);
     let now = clinic.env.clock.now();
     match outcome {

@@ -10,7 +10,7 @@ use deadpool_postgres::Transaction;
 use uuid::Uuid;
 
 use super::authority;
-use super::store::{self, Origin};
+use super::store::{self, Origin, Sequence};
 use crate::extract::DeviceAuth;
 use crate::rules::{ApplyCtx, Decision, Kind, Write};
 use crate::{AppError, AppState, db};
@@ -50,11 +50,19 @@ async fn attempt_all(
     mutations: &[MutationEnvelope],
 ) -> Result<Vec<MutationResult>, AppError> {
     let tx = db::tenant_transaction(client, device.tenant_id).await?;
-    store::lock_sequence(&tx, device.tenant_id).await?;
+    let mut sequence = Sequence::lock(&tx, device.tenant_id).await?;
+    let seqs: Vec<i64> = mutations.iter().map(|m| m.device_seq).collect();
+    let mut seen = store::applied_results(&tx, device.device_id, &seqs).await?;
+    let mut roles = authority::Roles::default();
     let mut results = Vec::with_capacity(mutations.len());
     for m in mutations {
-        results.push(attempt(state, &tx, device, m).await?);
+        let result = match seen.remove(&m.device_seq) {
+            Some(first) => duplicate(m, first),
+            None => attempt(state, &tx, device, m, &mut sequence, &mut roles).await?,
+        };
+        results.push(result);
     }
+    sequence.save(&tx).await?;
     tx.commit().await?;
     Ok(results)
 }
@@ -76,18 +84,20 @@ async fn attempt(
     tx: &Transaction<'_>,
     device: &DeviceAuth,
     m: &MutationEnvelope,
+    sequence: &mut Sequence,
+    roles: &mut authority::Roles,
 ) -> Result<MutationResult, AppError> {
-    if let Some(first) = store::applied_result(tx, device.device_id, m.device_seq).await? {
-        return Ok(duplicate(m, first));
-    }
     let kind =
         Kind::for_mutation(&m.name).ok_or_else(|| AppError::internal("an unchecked mutation name reached apply"))?;
     let now = state.clock.now();
     let ctx = ApplyCtx { tx, device: *device, mutation: m, now };
-    let decision = match authority::refusal(tx, device.tenant_id, m).await? {
+    let decision = match roles.refusal(tx, device.tenant_id, m).await? {
         Some(reason) => Decision::Rejected(reason),
         None => kind.apply(&ctx).await?,
     };
+    if m.name.starts_with("staff.") {
+        roles.forget();
+    }
     let result = match decision {
         Decision::Rejected(reason) => MutationResult {
             mutation_id: m.mutation_id,
@@ -110,34 +120,43 @@ async fn attempt(
         Decision::Apply { write, review_items } => {
             let hlc = m.hlc.to_string();
             let count = i64::try_from(review_items.len() + 1).map_err(AppError::internal)?;
-            let first_seq = store::take_seqs(tx, device.tenant_id, count, &hlc).await?;
-            let origin = Origin { device, mutation: Some(m.mutation_id), author: m.authored_by, hlc: &hlc, at: now };
-            let row_version = store::write(tx, &write, first_seq, origin).await?;
+            let first_seq = sequence.take(count, &hlc);
             let server_hlc = Hlc::zero("server").receive(&m.hlc, state.clock.now_ms()).to_string();
-            let mut ids = Vec::with_capacity(review_items.len());
-            for (item, seq) in review_items.iter().zip(first_seq + 1..) {
-                let id = Uuid::now_v7();
-                let review = Write {
-                    entity: REVIEW_ITEM_ENTITY,
-                    entity_id: id,
-                    replaces: None,
-                    data: serde_json::to_value(item)?,
-                    field_hlcs: serde_json::json!({}),
-                    deleted_at: None,
-                };
-                let origin = Origin { device, mutation: None, author: None, hlc: &server_hlc, at: now };
-                store::write(tx, &review, seq, origin).await?;
-                ids.push(id);
-            }
-            MutationResult {
+            let reviews = review_items
+                .iter()
+                .map(|item| {
+                    Ok(Write {
+                        entity: REVIEW_ITEM_ENTITY,
+                        entity_id: Uuid::now_v7(),
+                        replaces: None,
+                        data: serde_json::to_value(item)?,
+                        field_hlcs: serde_json::json!({}),
+                        deleted_at: None,
+                    })
+                })
+                .collect::<Result<Vec<Write>, AppError>>()?;
+            let result = MutationResult {
                 mutation_id: m.mutation_id,
                 device_seq: m.device_seq,
-                outcome: if ids.is_empty() { Outcome::Applied } else { Outcome::AppliedWithConflict },
+                outcome: if reviews.is_empty() { Outcome::Applied } else { Outcome::AppliedWithConflict },
                 first_outcome: None,
                 reason: None,
-                row_version: Some(row_version),
-                review_items: ids,
-            }
+                row_version: Some(write.replaces.map_or(1, |previous| previous + 1)),
+                review_items: reviews.iter().map(|r| r.entity_id).collect(),
+            };
+            // The record, its review items and the answer are independent rows: sent together, in any order.
+            let origin = Origin { device, mutation: Some(m.mutation_id), author: m.authored_by, hlc: &hlc, at: now };
+            let record = store::write(tx, &write, first_seq, origin);
+            let items = async {
+                let origin = Origin { device, mutation: None, author: None, hlc: &server_hlc, at: now };
+                for (review, seq) in reviews.iter().zip(first_seq + 1..) {
+                    store::write(tx, review, seq, origin).await?;
+                }
+                Ok::<(), AppError>(())
+            };
+            let answer = store::record_applied(tx, device, m, &result, now);
+            tokio::try_join!(record, items, answer)?;
+            return Ok(result);
         }
     };
     store::record_applied(tx, device, m, &result, now).await?;

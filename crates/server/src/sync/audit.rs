@@ -52,6 +52,7 @@ pub(crate) async fn take_in(
     .collect::<Result<_, AppError>>()?;
 
     let mut found = None;
+    let mut accepted: Vec<&AuditRecord> = Vec::new();
     for r in records {
         if r.seq <= seq {
             if held.get(&r.seq) != Some(&r.hash) {
@@ -78,15 +79,23 @@ pub(crate) async fn take_in(
             });
             break;
         }
+        accepted.push(r);
+        seq = r.seq;
+        hash = r.hash.clone();
+    }
+    if !accepted.is_empty() {
+        // One statement for all of them (a push brings up to a thousand).
+        let seqs: Vec<i64> = accepted.iter().map(|r| r.seq).collect();
+        let prev: Vec<&str> = accepted.iter().map(|r| r.prev_hash.as_str()).collect();
+        let hashes: Vec<&str> = accepted.iter().map(|r| r.hash.as_str()).collect();
+        let bodies = accepted.iter().map(serde_json::to_value).collect::<Result<Vec<_>, _>>()?;
         db::execute(
             tx,
             "INSERT INTO audit_records (device_id, seq, tenant_id, prev_hash, hash, record, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&device.device_id, &r.seq, &device.tenant_id, &r.prev_hash, &r.hash, &serde_json::to_value(r)?, &now],
+             SELECT $1, s, $2, p, h, r, $3 FROM unnest($4::bigint[], $5::text[], $6::text[], $7::jsonb[]) AS t(s, p, h, r)",
+            &[&device.device_id, &device.tenant_id, &now, &seqs, &prev, &hashes, &bodies],
         )
         .await?;
-        seq = r.seq;
-        hash = r.hash.clone();
     }
 
     if seq != start {

@@ -5,6 +5,8 @@
 //! A refusal is a `rejected` outcome with the reason, kept on the desk for a person to see; it never fails the
 //! rest of the push.
 
+use std::collections::HashMap;
+
 use clinic_protocol::push::MutationEnvelope;
 use deadpool_postgres::Transaction;
 use uuid::Uuid;
@@ -106,48 +108,66 @@ fn changes_only_own_password(m: &MutationEnvelope) -> bool {
         && m.args.as_object().is_some_and(|args| args.keys().all(|k| OWN_ACCOUNT_KEYS.contains(&k.as_str())))
 }
 
-/// The author's role as the server holds it now.
-async fn author_role(tx: &Transaction<'_>, tenant: Uuid, author: Uuid) -> Result<Option<String>, AppError> {
-    let row = db::query_opt(
-        tx,
-        "SELECT data -> 'member' ->> 'role' FROM entities
-         WHERE tenant_id = $1 AND entity = 'staff' AND entity_id = $2 AND deleted_at IS NULL",
-        &[&tenant, &author],
-    )
-    .await?;
-    Ok(row.map(|r| r.try_get::<_, Option<String>>(0)).transpose()?.flatten())
+/// Authors' roles as the server holds them, read once per author in a push (forgotten after a staff change).
+#[derive(Debug, Default)]
+pub(crate) struct Roles {
+    known: HashMap<Uuid, String>,
 }
 
-/// Why the author may not make this change, or `None` when they may. An unauthored mutation got past the
-/// request check only as the tenant's first account, made at a desk's setup.
-pub(crate) async fn refusal(
-    tx: &Transaction<'_>,
-    tenant: Uuid,
-    m: &MutationEnvelope,
-) -> Result<Option<String>, AppError> {
-    let Some(author) = m.authored_by else { return Ok(None) };
-    let Some(needed) = needs(&m.name) else {
-        return Ok(Some("The clinic server has no permission rule for this change, so it was not applied.".into()));
-    };
-    let permission = match needed {
-        Needs::StaffUpdate if changes_only_own_password(m) => return Ok(None),
-        Needs::StaffUpdate => "staff_manage",
-        Needs::Permission(p) => p,
-    };
-    let role = author_role(tx, tenant, author).await?.unwrap_or_default();
-    if role_can(&role, permission) {
-        return Ok(None);
+impl Roles {
+    async fn role(&mut self, tx: &Transaction<'_>, tenant: Uuid, author: Uuid) -> Result<String, AppError> {
+        if let Some(role) = self.known.get(&author) {
+            return Ok(role.clone());
+        }
+        let row = db::query_opt(
+            tx,
+            "SELECT data -> 'member' ->> 'role' FROM entities
+             WHERE tenant_id = $1 AND entity = 'staff' AND entity_id = $2 AND deleted_at IS NULL",
+            &[&tenant, &author],
+        )
+        .await?;
+        let role = row.map(|r| r.try_get::<_, Option<String>>(0)).transpose()?.flatten().unwrap_or_default();
+        self.known.insert(author, role.clone());
+        Ok(role)
     }
-    let role = if role.is_empty() { "unknown".to_owned() } else { role.replace('_', " ") };
-    Ok(Some(
-        [
-            "The person who made this change (role: ",
-            &role,
-            ") may not make it according to the clinic server, so it was not applied. An administrator can ",
-            "check their role; the change can be made again by someone allowed to.",
-        ]
-        .concat(),
-    ))
+
+    /// Forgets what was read: a staff change may have changed a role.
+    pub(crate) fn forget(&mut self) {
+        self.known.clear();
+    }
+
+    /// Why the author may not make this change, or `None` when they may. An unauthored mutation got past the
+    /// request check only as the tenant's first account, made at a desk's setup.
+    pub(crate) async fn refusal(
+        &mut self,
+        tx: &Transaction<'_>,
+        tenant: Uuid,
+        m: &MutationEnvelope,
+    ) -> Result<Option<String>, AppError> {
+        let Some(author) = m.authored_by else { return Ok(None) };
+        let Some(needed) = needs(&m.name) else {
+            return Ok(Some("The clinic server has no permission rule for this change, so it was not applied.".into()));
+        };
+        let permission = match needed {
+            Needs::StaffUpdate if changes_only_own_password(m) => return Ok(None),
+            Needs::StaffUpdate => "staff_manage",
+            Needs::Permission(p) => p,
+        };
+        let role = self.role(tx, tenant, author).await?;
+        if role_can(&role, permission) {
+            return Ok(None);
+        }
+        let role = if role.is_empty() { "unknown".to_owned() } else { role.replace('_', " ") };
+        Ok(Some(
+            [
+                "The person who made this change (role: ",
+                &role,
+                ") may not make it according to the clinic server, so it was not applied. An administrator can ",
+                "check their role; the change can be made again by someone allowed to.",
+            ]
+            .concat(),
+        ))
+    }
 }
 
 #[cfg(test)]

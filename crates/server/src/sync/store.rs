@@ -68,24 +68,45 @@ pub(crate) async fn version(
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
-/// Locks the tenant's change sequence until the transaction ends; taken first by a push, before any record.
-pub(crate) async fn lock_sequence(tx: &Transaction<'_>, tenant: Uuid) -> Result<(), AppError> {
-    db::query_one(tx, "SELECT seq FROM tenant_sequences WHERE tenant_id = $1 FOR UPDATE", &[&tenant]).await?;
-    Ok(())
+/// A push's numbers of the tenant's change sequence: the sequence row is locked when the push starts (so numbers
+/// become visible in commit order and one tenant's pushes apply one after another), numbers are handed out in
+/// memory, and the row is written once before commit with the last number and the tenant's latest HLC.
+#[derive(Debug)]
+pub(crate) struct Sequence {
+    tenant: Uuid,
+    last: i64,
+    hlc: String,
 }
 
-/// Takes the next `count` numbers of the tenant's change sequence, returning the first. The row lock taken here
-/// is held until commit: another writer waits, so numbers become visible in commit order. The tenant's latest
-/// HLC is kept with it.
-pub(crate) async fn take_seqs(tx: &Transaction<'_>, tenant: Uuid, count: i64, hlc: &str) -> Result<i64, AppError> {
-    let row = db::query_one(
-        tx,
-        "UPDATE tenant_sequences SET seq = seq + $2, hlc = GREATEST(hlc, $3) WHERE tenant_id = $1 RETURNING seq",
-        &[&tenant, &count, &hlc],
-    )
-    .await?;
-    let last: i64 = row.try_get(0)?;
-    Ok(last - count + 1)
+impl Sequence {
+    /// Locks the tenant's sequence until the transaction ends; taken first by a push, before any record.
+    pub(crate) async fn lock(tx: &Transaction<'_>, tenant: Uuid) -> Result<Sequence, AppError> {
+        let row =
+            db::query_one(tx, "SELECT seq, hlc FROM tenant_sequences WHERE tenant_id = $1 FOR UPDATE", &[&tenant])
+                .await?;
+        Ok(Sequence { tenant, last: row.try_get(0)?, hlc: row.try_get(1)? })
+    }
+
+    /// The next `count` numbers, returning the first; `hlc` is kept if it is the newest seen.
+    pub(crate) fn take(&mut self, count: i64, hlc: &str) -> i64 {
+        let first = self.last + 1;
+        self.last += count;
+        if hlc > self.hlc.as_str() {
+            self.hlc = hlc.to_owned();
+        }
+        first
+    }
+
+    /// Writes the sequence row back, in the push's transaction.
+    pub(crate) async fn save(&self, tx: &Transaction<'_>) -> Result<(), AppError> {
+        db::execute(
+            tx,
+            "UPDATE tenant_sequences SET seq = $2, hlc = GREATEST(hlc, $3) WHERE tenant_id = $1",
+            &[&self.tenant, &self.last, &self.hlc],
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 /// Who made a write, for its bookkeeping columns.
@@ -98,84 +119,93 @@ pub(crate) struct Origin<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Writes a record's new state with sequence number `seq`, and keeps that version. Returns its row version.
+/// Writes a record's new state with sequence number `seq`, and keeps that version; both statements are sent
+/// together. Returns its row version (the one replaced plus one: the update only matches that version).
 pub(crate) async fn write(tx: &Transaction<'_>, w: &Write, seq: i64, origin: Origin<'_>) -> Result<i64, AppError> {
     let tenant = origin.device.tenant_id;
     let device = origin.mutation.map(|_| origin.device.device_id);
-    let row_version: i64 = match w.replaces {
-        None => {
-            db::execute(
-                tx,
-                "INSERT INTO entities (tenant_id, entity, entity_id, clinic_id, row_version, data, field_hlcs, hlc, seq,
-                                       updated_at, updated_by, deleted_at, origin_device, origin_mutation)
-                 VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                &[
-                    &tenant,
-                    &w.entity,
-                    &w.entity_id,
-                    &origin.device.clinic_id,
-                    &w.data,
-                    &w.field_hlcs,
-                    &origin.hlc,
-                    &seq,
-                    &origin.at,
-                    &origin.author,
-                    &w.deleted_at,
-                    &device,
-                    &origin.mutation,
-                ],
-            )
-            .await?;
-            1
+    let row_version = w.replaces.map_or(1, |previous| previous + 1);
+    let record = async {
+        let written = match w.replaces {
+            None => {
+                db::execute(
+                    tx,
+                    "INSERT INTO entities (tenant_id, entity, entity_id, clinic_id, row_version, data, field_hlcs, hlc, seq,
+                                           updated_at, updated_by, deleted_at, origin_device, origin_mutation)
+                     VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    &[
+                        &tenant,
+                        &w.entity,
+                        &w.entity_id,
+                        &origin.device.clinic_id,
+                        &w.data,
+                        &w.field_hlcs,
+                        &origin.hlc,
+                        &seq,
+                        &origin.at,
+                        &origin.author,
+                        &w.deleted_at,
+                        &device,
+                        &origin.mutation,
+                    ],
+                )
+                .await?
+            }
+            Some(previous) => {
+                db::execute(
+                    tx,
+                    "UPDATE entities SET row_version = row_version + 1, data = $5, field_hlcs = $6, hlc = $7, seq = $8,
+                            updated_at = $9, updated_by = $10, deleted_at = $11, origin_device = $12, origin_mutation = $13
+                     WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 AND row_version = $4",
+                    &[
+                        &tenant,
+                        &w.entity,
+                        &w.entity_id,
+                        &previous,
+                        &w.data,
+                        &w.field_hlcs,
+                        &origin.hlc,
+                        &seq,
+                        &origin.at,
+                        &origin.author,
+                        &w.deleted_at,
+                        &device,
+                        &origin.mutation,
+                    ],
+                )
+                .await?
+            }
+        };
+        if written != 1 {
+            return Err(AppError::internal("a record changed under its lock"));
         }
-        Some(previous) => db::query_one(
-            tx,
-            "UPDATE entities SET row_version = row_version + 1, data = $5, field_hlcs = $6, hlc = $7, seq = $8,
-                    updated_at = $9, updated_by = $10, deleted_at = $11, origin_device = $12, origin_mutation = $13
-             WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 AND row_version = $4
-             RETURNING row_version",
-            &[
-                &tenant,
-                &w.entity,
-                &w.entity_id,
-                &previous,
-                &w.data,
-                &w.field_hlcs,
-                &origin.hlc,
-                &seq,
-                &origin.at,
-                &origin.author,
-                &w.deleted_at,
-                &device,
-                &origin.mutation,
-            ],
-        )
-        .await?
-        .try_get(0)?,
+        Ok::<(), AppError>(())
     };
-    db::execute(
+    let version_params: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
+        [&tenant, &w.entity, &w.entity_id, &row_version, &w.data, &origin.hlc, &seq, &origin.at];
+    let version = db::execute(
         tx,
         "INSERT INTO entity_versions (tenant_id, entity, entity_id, row_version, data, hlc, seq, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &[&tenant, &w.entity, &w.entity_id, &row_version, &w.data, &origin.hlc, &seq, &origin.at],
-    )
-    .await?;
+        &version_params,
+    );
+    tokio::try_join!(record, version)?;
     Ok(row_version)
 }
 
-/// What was answered the first time for `(device, device_seq)`, if it was seen before.
-pub(crate) async fn applied_result(
+/// What was answered the first time for each of these `device_seq`s of a device that was seen before.
+pub(crate) async fn applied_results(
     tx: &Transaction<'_>,
     device: Uuid,
-    device_seq: i64,
-) -> Result<Option<MutationResult>, AppError> {
-    let row = db::query_opt(
+    seqs: &[i64],
+) -> Result<std::collections::HashMap<i64, MutationResult>, AppError> {
+    let rows = db::query(
         tx,
-        "SELECT result FROM applied_mutations WHERE device_id = $1 AND device_seq = $2",
-        &[&device, &device_seq],
+        "SELECT device_seq, result FROM applied_mutations WHERE device_id = $1 AND device_seq = ANY($2)",
+        &[&device, &seqs],
     )
     .await?;
-    row.map(|r| Ok(serde_json::from_value(r.try_get(0)?)?)).transpose()
+    rows.iter().map(|r| Ok((r.try_get(0)?, serde_json::from_value(r.try_get(1)?)?))).collect()
 }
 
 /// Which of these `device_seq`s of a device were seen before.

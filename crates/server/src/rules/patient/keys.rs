@@ -3,6 +3,7 @@
 
 use clinic_protocol::keys::{fold, normalise_id};
 use deadpool_postgres::Transaction;
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use super::args::Draft;
@@ -57,17 +58,26 @@ pub(crate) async fn set_keys(
     patient: Uuid,
     keys: &[String],
 ) -> Result<(), AppError> {
-    db::execute(tx, "DELETE FROM patient_match_keys WHERE tenant_id = $1 AND patient_id = $2", &[&tenant, &patient])
-        .await?;
-    if !keys.is_empty() {
-        db::execute(
-            tx,
-            "INSERT INTO patient_match_keys (tenant_id, match_key, patient_id)
-             SELECT $1, k, $3 FROM unnest($2::text[]) AS k",
-            &[&tenant, &keys, &patient],
-        )
-        .await?;
+    // Two statements that do not depend on each other (stale keys out, new keys in, those already there kept),
+    // so they are sent together: prepared and run in either order, they leave the same keys.
+    let stale_params: [&(dyn ToSql + Sync); 3] = [&tenant, &patient, &keys];
+    let stale = db::execute(
+        tx,
+        "DELETE FROM patient_match_keys WHERE tenant_id = $1 AND patient_id = $2 AND match_key <> ALL($3)",
+        &stale_params,
+    );
+    if keys.is_empty() {
+        stale.await?;
+        return Ok(());
     }
+    let fresh_params: [&(dyn ToSql + Sync); 3] = [&tenant, &keys, &patient];
+    let fresh = db::execute(
+        tx,
+        "INSERT INTO patient_match_keys (tenant_id, match_key, patient_id)
+         SELECT $1, k, $3 FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING",
+        &fresh_params,
+    );
+    tokio::try_join!(stale, fresh)?;
     Ok(())
 }
 

@@ -110,14 +110,18 @@ impl EntityRules for PatientRules {
 
 async fn register(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
     let (m, tenant) = (ctx.mutation, ctx.device.tenant_id);
-    if store::load(ctx.tx, tenant, ENTITY, m.entity_id).await?.is_some() {
+    let a: RegisterArgs = rules::args(&m.args).map_err(|e| AppError::internal(e.message))?;
+    let keys = keys::match_keys(&a.patient);
+    // Two reads sent together: the look-up leaves this patient out.
+    let (existing, look_alikes) = tokio::try_join!(
+        store::load(ctx.tx, tenant, ENTITY, m.entity_id),
+        keys::look_alikes(ctx.tx, tenant, m.entity_id, &keys)
+    )?;
+    if existing.is_some() {
         return Ok(Decision::Rejected(
             "The clinic server already has a patient record with this identity, so it was not registered again.".into(),
         ));
     }
-    let a: RegisterArgs = rules::args(&m.args).map_err(|e| AppError::internal(e.message))?;
-    let keys = keys::match_keys(&a.patient);
-    let look_alikes = keys::look_alikes(ctx.tx, tenant, m.entity_id, &keys).await?;
     keys::set_keys(ctx.tx, tenant, m.entity_id, &keys).await?;
     let stamp = Value::String(m.hlc.to_string());
     let field_hlcs: Map<String, Value> = DRAFT_FIELDS.iter().map(|f| ((*f).to_owned(), stamp.clone())).collect();
