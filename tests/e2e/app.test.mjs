@@ -27,6 +27,7 @@ import {
   search,
   setWeeklyHours,
   signIn,
+  signInFirstTime,
   signOut,
   type,
   waitForAppointment,
@@ -172,9 +173,9 @@ test("the real app: set up, register, find, book, restart, see the booking, find
       await screenshot(browser, "08-weekly-hours");
     });
     let bookedDay = null;
-    await step("sign out; the receptionist signs in", async () => {
+    await step("sign out; the receptionist signs in for the first time and chooses her own password", async () => {
       await signOut(browser);
-      await signIn(browser, RECEPTIONIST);
+      await signInFirstTime(browser, RECEPTIONIST, "Rosa-Own-Pass-Phrase-91");
     });
     await step("the receptionist books the patient with the doctor tomorrow at 10:00; it is drawn in the doctor's column", async () => {
       await openSchedule(browser);

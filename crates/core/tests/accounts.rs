@@ -203,6 +203,24 @@ fn staff_input_is_validated_with_field_errors() {
 }
 
 #[test]
+fn an_account_an_administrator_makes_chooses_its_own_password_at_first_sign_in() {
+    let t = TestClinic::new();
+    let new = accounts::NewStaff {
+        username: "f.ndiaye".into(),
+        display_name: "Fatou Ndiaye".into(),
+        role: Role::Receptionist,
+        password: "given by the administrator".into(),
+    };
+    let member = accounts::create_staff(&t.clinic, t.admin, &new).expect("create");
+    assert!(member.must_change_password);
+    let info = accounts::login(&t.clinic, "f.ndiaye", "given by the administrator").expect("first sign-in");
+    assert!(info.must_change_password, "asked to choose a password");
+    accounts::change_own_password(&t.clinic, info.session_id, "given by the administrator", "her own pass phrase")
+        .expect("change");
+    assert!(!accounts::login(&t.clinic, "f.ndiaye", "her own pass phrase").expect("login").must_change_password);
+}
+
+#[test]
 fn password_reset_forces_a_change_and_own_change_needs_the_current_password() {
     let t = TestClinic::new();
     let session = t.sign_in_as(Role::Doctor);

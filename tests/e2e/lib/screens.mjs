@@ -111,6 +111,23 @@ export async function signIn(browser, user = ADMIN) {
   await waitForSignedIn(browser, user);
 }
 
+/**
+ * A first sign-in with the password an administrator gave: the app asks for the person's own password, which
+ * `user.password` becomes.
+ */
+export async function signInFirstTime(browser, user, ownPassword) {
+  await type(browser, "User name", user.username);
+  await type(browser, "Password", user.password);
+  await click(browser, "Sign in");
+  await waitForHeading(browser, "Choose your password", 15_000);
+  await type(browser, "Current (temporary) password", user.password);
+  await type(browser, "New password", ownPassword);
+  await type(browser, "Repeat the new password", ownPassword);
+  await click(browser, "Save my password");
+  user.password = ownPassword;
+  await waitForSignedIn(browser, user);
+}
+
 async function waitForSignedIn(browser, user) {
   await waitInPage(
     browser,

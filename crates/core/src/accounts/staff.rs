@@ -63,7 +63,9 @@ pub(crate) fn validate_display_name(name: &str) -> CoreResult<String> {
     Ok(trimmed.to_owned())
 }
 
-/// Inserts an account after validation; shared by setup (first administrator) and staff management.
+/// Inserts an account after validation; shared by setup (first administrator, `author` none) and staff
+/// management. An account an administrator made must choose its own password at its first sign-in: the
+/// administrator knows the one given.
 pub(crate) fn insert_staff(
     clinic: &Clinic,
     tx: &Connection,
@@ -82,10 +84,22 @@ pub(crate) fn insert_staff(
     let hash = password::hash(&new.password)?;
     let id = clinic.env.ids.new_id();
     let now = to_db_time(clinic.env.clock.now());
+    let must_change_password = author.is_some();
     tx.execute(
-        "INSERT INTO staff (id, username, username_key, display_name, role, password_hash, created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
-        params![id.to_string(), username, key, display_name, new.role.as_str(), hash, now, author.map(|a| a.to_string())],
+        "INSERT INTO staff (id, username, username_key, display_name, role, password_hash, must_change_password,
+                            created_at, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+        params![
+            id.to_string(),
+            username,
+            key,
+            display_name,
+            new.role.as_str(),
+            hash,
+            must_change_password,
+            now,
+            author.map(|a| a.to_string())
+        ],
     )?;
     let member = StaffMember {
         id,
@@ -93,7 +107,7 @@ pub(crate) fn insert_staff(
         display_name,
         role: new.role,
         active: true,
-        must_change_password: false,
+        must_change_password,
         created_at: now,
     };
     outbox::record(
