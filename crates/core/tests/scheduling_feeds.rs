@@ -62,11 +62,10 @@ fn a_doctor_makes_a_link_the_outbox_carries_only_its_hash_and_a_new_one_revokes_
     let (name, entity_id, args, base) = d.last_outbox();
     assert_eq!((name.as_str(), entity_id, base), ("calendar_feed.issue", d.diallo.to_string(), None));
     assert_eq!(args, serde_json::json!({ "clinician_id": d.diallo, "token_hash": feed_token_hash(&first_token) }));
-    let outbox_text = d.count(&format!(
-        "SELECT count(*) FROM outbox WHERE instr(args, '{first_token}') > 0 OR instr(name, '{first_token}') > 0"
-    ));
+    let outbox_text =
+        d.count_with("SELECT count(*) FROM outbox WHERE instr(args, ?1) > 0 OR instr(name, ?1) > 0", &first_token);
     assert_eq!(outbox_text, 0, "the token itself never goes to the server");
-    let in_audit = d.count(&format!("SELECT count(*) FROM audit_log WHERE instr(detail, '{first_token}') > 0"));
+    let in_audit = d.count_with("SELECT count(*) FROM audit_log WHERE instr(detail, ?1) > 0", &first_token);
     assert_eq!(in_audit, 0, "nor into the audit trail");
 
     let shown = feeds::current_link(&d.t.clinic, d.diallo_session, d.diallo).expect("read").expect("a live link");

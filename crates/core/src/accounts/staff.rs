@@ -101,15 +101,8 @@ pub(crate) fn insert_staff(
             author.map(|a| a.to_string())
         ],
     )?;
-    let member = StaffMember {
-        id,
-        username,
-        display_name,
-        role: new.role,
-        active: true,
-        must_change_password,
-        created_at: now,
-    };
+    let member =
+        StaffMember { id, username, display_name, role: new.role, active: true, must_change_password, created_at: now };
     outbox::record(
         tx,
         clinic.env.ids.new_id(),

@@ -165,6 +165,11 @@ impl Desk {
         self.t.clinic.with_connection_for_tests(|c| c.query_row(sql, [], |r| r.get(0))).expect("conn").expect(sql)
     }
 
+    /// A count over rows holding `needle`, the text bound as the query's one parameter.
+    pub fn count_with(&self, sql: &str, needle: &str) -> i64 {
+        self.t.clinic.with_connection_for_tests(|c| c.query_row(sql, [needle], |r| r.get(0))).expect("conn").expect(sql)
+    }
+
     /// Rows every scheduling write touches: appointments (and their versions), outbox, audit, waitlist.
     pub fn footprint(&self) -> [i64; 5] {
         [
