@@ -185,6 +185,31 @@ export function scheduleHandlers(deps: Deps): Record<string, (a: Args) => unknow
       .map((w) => ({ entry_id: w.id, patient_id: w.patient_id, patient_name: w.patient_name, type_id: w.type_id, clinician_id: clinicianId, local_start: start, duration_minutes: types.find((t) => t.id === w.type_id)?.duration_minutes ?? 15 }));
   };
 
+  /** Free starts of `length` minutes with `who`, day by day from `from` to `to` (earliest first), at most `limit`. */
+  const freeSlots = (who: Clinician[], from: string, to: string, length: number, part: TimeOfDay, limit: number) => {
+    const found: unknown[] = [];
+    for (let d = from < today() ? today() : from; d <= to && found.length < limit; d = addDaysTo(d, 1)) {
+      const day: { start: string; c: Clinician }[] = [];
+      for (const c of who) {
+        for (const [s, e] of openOn(c.staff_id, d)) {
+          for (let m = s; m + length <= e; m += c.slot_minutes) {
+            const start = localAt(d, m);
+            const end = endOf(start, length);
+            if (toInstant(start, zone()) < now() || !fitsPart(part, m)) continue;
+            if (appointments.some((x) => x.clinician_id === c.staff_id && holds(x) && overlaps(x, start, end))) continue;
+            day.push({ start, c });
+          }
+        }
+      }
+      day.sort((x, y) => x.start.localeCompare(y.start) || x.c.display_name.localeCompare(y.c.display_name));
+      for (const s of day.slice(0, limit - found.length)) {
+        const end = endOf(s.start, length);
+        found.push({ clinician_id: s.c.staff_id, clinician_name: s.c.display_name, starts_at: iso(toInstant(s.start, zone())), ends_at: iso(toInstant(end, zone())), local_start: s.start, local_end: end });
+      }
+    }
+    return found;
+  };
+
   const move = (a: Appointment, to: Appointment["status"], actor: Actor) => {
     const allowed: Record<string, string[]> = { booked: ["arrived", "in_consultation", "cancelled", "no_show"], arrived: ["in_consultation", "cancelled"], in_consultation: ["completed"] };
     if (!(allowed[a.status] ?? []).includes(to)) fail("conflict", `This appointment is ${a.status.replace("_", " ")}; it cannot become ${to.replace("_", " ")}.`);
@@ -306,29 +331,18 @@ export function scheduleHandlers(deps: Deps): Record<string, (a: Args) => unknow
       if (!/^\d{4}-\d{2}-\d{2}$/.test(q.to_date) || q.to_date < q.from_date) fail("validation", "The last day must be on or after the first.", "to_date");
       const length = q.duration_minutes ?? t.duration_minutes;
       const who = clinicians().filter((c) => c.active && (!q.clinician_id || c.staff_id === q.clinician_id) && (!q.specialty || c.specialty.toLowerCase() === q.specialty.toLowerCase()) && (!q.language || c.languages.includes(q.language.toLowerCase())));
-      const found: unknown[] = [];
-      for (let d = q.from_date < today() ? today() : q.from_date; d <= q.to_date && found.length < q.limit; d = addDaysTo(d, 1)) {
-        const day: { start: string; c: Clinician }[] = [];
-        for (const c of who) {
-          for (const [s, e] of openOn(c.staff_id, d)) {
-            for (let m = s; m + length <= e; m += c.slot_minutes) {
-              const start = localAt(d, m);
-              const end = endOf(start, length);
-              if (toInstant(start, zone()) < now() || !fitsPart(q.time_of_day, m)) continue;
-              if (appointments.some((x) => x.clinician_id === c.staff_id && holds(x) && overlaps(x, start, end))) continue;
-              day.push({ start, c });
-            }
-          }
-        }
-        day.sort((x, y) => x.start.localeCompare(y.start) || x.c.display_name.localeCompare(y.c.display_name));
-        for (const s of day.slice(0, q.limit - found.length)) {
-          const end = endOf(s.start, length);
-          found.push({ clinician_id: s.c.staff_id, clinician_name: s.c.display_name, starts_at: iso(toInstant(s.start, zone())), ends_at: iso(toInstant(end, zone())), local_start: s.start, local_end: end });
-        }
-      }
-      return found;
+      return freeSlots(who, q.from_date, q.to_date, length, q.time_of_day, q.limit);
     },
-    appointment_alternatives: (a) => (read(a), []),
+    appointment_alternatives: (a) => {
+      read(a);
+      // Core's rule: free slots of its length with clinicians of the same specialty (anyone when it has none), from its day, over 30 days.
+      const appt = find(a.appointmentId);
+      const specialty = clinician(appt.clinician_id).specialty.toLowerCase();
+      const who = clinicians().filter((c) => c.active && (!specialty || c.specialty.toLowerCase() === specialty));
+      const from = appt.local_start.slice(0, 10) < today() ? today() : appt.local_start.slice(0, 10);
+      const length = (Date.parse(appt.ends_at) - Date.parse(appt.starts_at)) / 60_000;
+      return freeSlots(who, from, addDaysTo(from, 30), length, { kind: "any" }, Math.min(Math.max(Number(a.limit) || 1, 1), 100));
+    },
     list_clinicians: (a) => (read(a), clinicians()),
     scheduling_policy: (a) => (read(a), policy),
 

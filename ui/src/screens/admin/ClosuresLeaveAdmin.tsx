@@ -1,5 +1,5 @@
 // Clinic closures and clinicians' leave: add a closure or a request, approve or reject, and see the appointments
-// each covers (nothing is cancelled automatically: reception moves or cancels them).
+// each covers (nothing is cancelled automatically: whoever may book moves them or cancels them with notice).
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type AffectedAppointment, type Clinician, type Closure, type LeaveRequest } from "../../api";
@@ -10,19 +10,20 @@ import { TextField } from "../../components/TextField";
 import { useSession } from "../../session/SessionContext";
 import { addDays, formatDay, formatLocal } from "../schedule/civil";
 import { useFieldErrors } from "../schedule/useFieldErrors";
+import { AffectedList, closureAffected } from "./AffectedActions";
 
 type Props = { clinicians: Clinician[]; today: string };
 
-function Affected({ list }: { list: AffectedAppointment[] | null }) {
+/** The list shown and where it came from, so it can be read again after a move or a cancellation. */
+type Shown = { source: { kind: "leave"; id: string } | { kind: "closure"; day: string }; list: AffectedAppointment[] };
+
+function Affected({ shown, onHandled }: { shown: Shown | null; onHandled: (id: string) => void }) {
   const { t } = useTranslation();
-  if (!list) return null;
+  if (!shown) return null;
+  const { list } = shown;
   return (
     <Banner kind={list.length ? "warning" : "info"} title={t("schedule.admin.affected", { count: list.length })}>
-      <ul className="plain-list" data-testid="affected">
-        {list.map((a) => (
-          <li key={a.appointment_id}>{`${formatLocal(a.local_start)} · ${a.patient_name} · ${a.type_name}`}</li>
-        ))}
-      </ul>
+      <AffectedList list={list} cause={shown.source.kind} onHandled={onHandled} />
     </Banner>
   );
 }
@@ -34,7 +35,7 @@ export function ClosuresLeaveAdmin({ clinicians, today }: Props) {
   const [leave, setLeave] = useState<LeaveRequest[]>([]);
   const [closure, setClosure] = useState({ day: "", name: "" });
   const [request, setRequest] = useState({ clinician: "", start: "", end: "", reason: "" });
-  const [affected, setAffected] = useState<AffectedAppointment[] | null>(null);
+  const [affected, setAffected] = useState<Shown | null>(null);
   const closureErrors = useFieldErrors({ day: "closure_day", name: "closure_name" });
   const leaveErrors = useFieldErrors({ start: "leave_start", end: "leave_end", reason: "leave_reason", clinician_id: "leave_clinician" });
 
@@ -48,7 +49,7 @@ export function ClosuresLeaveAdmin({ clinicians, today }: Props) {
     closureErrors.clear();
     const r = await run((s) => api.addClosure(s, closure.day, closure.name), { quiet: true });
     if (r.status === "error") return closureErrors.show(r.error);
-    setAffected(r.data.affected);
+    setAffected({ source: { kind: "closure", day: r.data.closure.day }, list: r.data.affected });
     setClosure({ day: "", name: "" });
     load();
   };
@@ -63,9 +64,21 @@ export function ClosuresLeaveAdmin({ clinicians, today }: Props) {
   const decide = async (l: LeaveRequest, approve: boolean) => {
     if (approve) {
       const r = await run((s) => api.approveLeave(s, l.id, ""));
-      if (r.status === "ok") setAffected(r.data.affected);
+      if (r.status === "ok") setAffected({ source: { kind: "leave", id: l.id }, list: r.data.affected });
     } else await run((s) => api.rejectLeave(s, l.id, ""));
     load();
+  };
+
+  const showLeave = (id: string) =>
+    void run((s) => api.affectedByLeave(s, id)).then((r) => r.status === "ok" && setAffected({ source: { kind: "leave", id }, list: r.data }));
+  /** After a move or a cancellation: the leave's list is read again; a closure's from its day. */
+  const reloadAffected = (handledId: string) => {
+    if (!affected) return;
+    const { source } = affected;
+    if (source.kind === "leave") return showLeave(source.id);
+    void closureAffected(run, source.day).then((r) =>
+      setAffected((now) => (now?.source === source ? { source, list: r.status === "ok" ? r.data : now.list.filter((a) => a.appointment_id !== handledId) } : now)),
+    );
   };
 
   return (
@@ -73,7 +86,7 @@ export function ClosuresLeaveAdmin({ clinicians, today }: Props) {
       <h2 className="card-title" id="closures-title">
         {t("schedule.admin.closuresLeave")}
       </h2>
-      <Affected list={affected} />
+      <Affected shown={affected} onHandled={reloadAffected} />
       <h3 className="card-subtitle">{t("schedule.admin.closures")}</h3>
       <ul className="plain-list">
         {closures.map((c) => (
@@ -115,7 +128,7 @@ export function ClosuresLeaveAdmin({ clinicians, today }: Props) {
               <td>{l.reason}</td>
               <td>{t(`schedule.admin.leaveStatus.${l.status}`)}</td>
               <td className="row-actions">
-                <Button variant="ghost" onClick={() => void run((s) => api.affectedByLeave(s, l.id)).then((r) => r.status === "ok" && setAffected(r.data))}>
+                <Button variant="ghost" onClick={() => showLeave(l.id)}>
                   {t("schedule.admin.showAffected")}
                 </Button>
                 {l.status === "requested" && can("leave_approve") && (

@@ -9,6 +9,7 @@ import { Banner } from "../../components/Banner";
 import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
 import { Select } from "../../components/Select";
+import { LeaveAffectedPanel } from "../admin/AffectedActions";
 import { useToast } from "../../components/Toast";
 import { useSession } from "../../session/SessionContext";
 import { AppointmentDialog } from "./AppointmentDialog";
@@ -25,7 +26,7 @@ import { WaitlistDialog } from "./WaitlistDialog";
 import { WaitlistOffersDialog } from "./WaitlistOffersDialog";
 
 type View = "day" | "week" | "month";
-type Side = "waiting" | "myday" | "waitlist" | "find";
+type Side = "waiting" | "myday" | "waitlist" | "find" | "leave";
 type Move = { card: AppointmentCard; clinicianId: string; start: string; clashes: Clash[] | null; error: string | null };
 
 export function ScheduleScreen({ bookFor }: { bookFor?: PickedPatient | undefined }) {
@@ -102,6 +103,7 @@ export function ScheduleScreen({ bookFor }: { bookFor?: PickedPatient | undefine
     { id: "myday", label: t("schedule.myDay"), show: isClinician },
     { id: "waitlist", label: t("schedule.waitlist"), show: true },
     { id: "find", label: t("schedule.findSlot"), show: true },
+    { id: "leave", label: t("schedule.admin.leaveTab"), show: canBook },
   ];
   const visibleTabs = sideTabs.filter((x) => x.show);
 
@@ -194,6 +196,7 @@ export function ScheduleScreen({ bookFor }: { bookFor?: PickedPatient | undefine
             {side === "waiting" && <WaitingRoom version={version} onOpen={setOpened} />}
             {side === "myday" && <MyDay version={version} onOpen={setOpened} />}
             {side === "waitlist" && <WaitlistList version={version} onAdd={canBook ? () => setWaitlistOpen(true) : null} />}
+            {side === "leave" && <LeaveAffectedPanel today={now.date} version={version} onChanged={refresh} />}
             {side === "find" && (
               <FindSlotPanel
                 today={now.date}
