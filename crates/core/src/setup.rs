@@ -75,9 +75,7 @@ pub struct FirstAdministrator {
 /// Checks a short code (clinic, device, invoice prefix): 1–10 capital letters, digits or dashes.
 pub(crate) fn validate_code(field: &str, code: &str) -> CoreResult<String> {
     let code = code.trim().to_uppercase();
-    let ok = (1..=10).contains(&code.len())
-        && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
-    if !ok || code.starts_with('-') || code.ends_with('-') {
+    if !clinic_protocol::enroll::is_code(&code) {
         return Err(CoreError::validation(
             field,
             "Use 1 to 10 capital letters or digits (a dash may join them), e.g. MAIN.",

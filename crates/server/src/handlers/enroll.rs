@@ -11,11 +11,7 @@ use crate::{AppError, AppState, credential};
 
 /// A device code as clinic-core makes them: 1 to 10 capital letters or digits, a dash may join them.
 fn check_device_code(code: &str) -> Result<String, AppError> {
-    let ok = (1..=10).contains(&code.len())
-        && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
-        && !code.starts_with('-')
-        && !code.ends_with('-');
-    if !ok {
+    if !clinic_protocol::enroll::is_code(code) {
         return Err(AppError::validation(
             "device_code",
             "A device code has 1 to 10 capital letters or digits (a dash may join them), e.g. R1.",
