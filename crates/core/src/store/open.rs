@@ -1,6 +1,8 @@
 //! Opening the SQLCipher database: key first, never create over an existing file, then the pragmas.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -38,23 +40,41 @@ pub fn create_database(dir: &DataDir, key: &DatabaseKey) -> CoreResult<Connectio
     Ok(conn)
 }
 
-/// How often a connection is tried when SQLCipher fails to set up its cipher context.
-const KEY_SETUP_ATTEMPTS: usize = 3;
-
-/// Opens a connection and gives it the key. SQLCipher can, rarely and only while other connections
-/// are opening and closing at the same moment, fail to set up its cipher context ("An error occurred
-/// with PRAGMA key"); that leaves the handle unusable but touches nothing on disk, so a fresh handle
-/// is tried. A wrong key is not such a failure and is reported at once.
+/// Opens a connection and gives it the key, once SQLCipher has finished starting in this process.
 fn keyed_connection(path: &Path, flags: OpenFlags, key: &DatabaseKey) -> CoreResult<Connection> {
-    let mut attempt = 1;
+    wait_until_sqlcipher_is_ready()?;
+    let conn = Connection::open_with_flags(path, flags).map_err(open_failure)?;
+    unlock(&conn, key)?;
+    Ok(conn)
+}
+
+/// Set once an in-memory database has accepted a key in this process.
+static SQLCIPHER_READY: AtomicBool = AtomicBool::new(false);
+
+/// SQLite marks itself initialised *before* it runs SQLCipher's own start-up (on the first thread to open a
+/// database), so another thread opening its first database at that moment is refused its key ("An error
+/// occurred with PRAGMA key") until that start-up ends a few milliseconds later. Every keyed connection
+/// therefore first waits, once per process, until a throwaway in-memory database accepts a key.
+fn wait_until_sqlcipher_is_ready() -> CoreResult<()> {
+    if SQLCIPHER_READY.load(Ordering::Acquire) {
+        return Ok(());
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let conn = Connection::open_with_flags(path, flags).map_err(open_failure)?;
-        match unlock(&conn, key) {
-            Err(e) if attempt < KEY_SETUP_ATTEMPTS && e.to_string().contains("PRAGMA key") => attempt += 1,
-            other => return other.map(|()| conn),
+        let probe = Connection::open_in_memory().map_err(open_failure)?;
+        match probe.pragma_update(None, "key", PROBE_KEY) {
+            Ok(()) => {
+                SQLCIPHER_READY.store(true, Ordering::Release);
+                return Ok(());
+            }
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
+            Err(e) => return Err(CoreError::internal(e)),
         }
     }
 }
+
+/// A raw key for the readiness probe's in-memory database, which holds nothing.
+const PROBE_KEY: &str = "x'0000000000000000000000000000000000000000000000000000000000000000'";
 
 /// An unencrypted database with the same pragmas, only to measure what encryption costs.
 pub fn open_plaintext_for_benchmark(path: &Path) -> CoreResult<Connection> {
