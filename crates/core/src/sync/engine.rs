@@ -267,7 +267,7 @@ impl<T: SyncTransport + ?Sized> Run<'_, T> {
         let clinic = self.clinic;
         let now = clinic.env.clock.now();
         let (counts, effects, skew) = clinic.write(|tx| {
-            let mut ctx = ApplyContext { tx, effects: Vec::new() };
+            let mut ctx = ApplyContext::new(tx)?;
             let mut counts = PageCounts::default();
             let mut per_entity = std::collections::BTreeMap::<&str, u32>::new();
             for change in records {

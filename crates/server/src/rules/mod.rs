@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::AppError;
 use crate::error::FieldError;
 use crate::extract::DeviceAuth;
+use crate::sync::batch::Batch;
 
 /// What the request-level check learnt about one mutation.
 #[derive(Debug, Default)]
@@ -40,6 +41,8 @@ pub(crate) struct ApplyCtx<'a> {
     pub device: DeviceAuth,
     pub mutation: &'a MutationEnvelope,
     pub now: DateTime<Utc>,
+    /// The push's writes so far; patient rules read and write through it (see [`crate::sync::batch`]).
+    pub batch: &'a Batch,
 }
 
 /// One record write a rule asks for. The generic part stamps the sequence and the version.
@@ -128,6 +131,12 @@ impl Kind {
         }
     }
 
+    /// Whether this kind's rules read only through the push's [`Batch`], so its writes can wait there until the
+    /// push ends. Other kinds query the tables themselves: the batch is written out before and after each of theirs.
+    pub fn reads_through_batch(self) -> bool {
+        matches!(self, Kind::Patient)
+    }
+
     pub async fn apply(self, ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
         match self {
             Kind::Patient => patient::PatientRules.apply(ctx).await,
@@ -138,6 +147,11 @@ impl Kind {
             Kind::Scheduling(kind) => kind.apply(ctx).await,
         }
     }
+}
+
+/// The patient records and match keys a push's patient mutations will read (see [`Kind::reads_through_batch`]).
+pub(crate) fn patient_preload<'a>(mutations: impl Iterator<Item = &'a MutationEnvelope>) -> (Vec<Uuid>, Vec<String>) {
+    patient::preload_plan(mutations)
 }
 
 /// The error for a mutation name a kind does not have (the name is quoted only when short and printable).

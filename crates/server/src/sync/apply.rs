@@ -1,6 +1,6 @@
 //! Applying a push's mutations: all in one transaction, in the order sent, each exactly once per
 //! `(device, device_seq)`. The rules of each kind decide; this stamps the change sequence, keeps versions, creates
-//! review items and records the answers. The tenant's change sequence is locked first, so one tenant's pushes
+//! review items and records the answers, through the push's [`Batch`] (written as a set). The tenant's change sequence is locked first, so one tenant's pushes
 //! apply one after another (numbers become visible in commit order) and cannot deadlock on each other's records.
 
 use clinic_protocol::hlc::Hlc;
@@ -10,9 +10,10 @@ use deadpool_postgres::Transaction;
 use uuid::Uuid;
 
 use super::authority;
+use super::batch::Batch;
 use super::store::{self, Origin, Sequence};
 use crate::extract::DeviceAuth;
-use crate::rules::{ApplyCtx, Decision, Kind, Write};
+use crate::rules::{self, ApplyCtx, Decision, Kind, Write};
 use crate::{AppError, AppState, db};
 
 /// How many times a push is tried when its transaction loses a race (a concurrent identical push, a deadlock).
@@ -53,15 +54,25 @@ async fn attempt_all(
     let mut sequence = Sequence::lock(&tx, device.tenant_id).await?;
     let seqs: Vec<i64> = mutations.iter().map(|m| m.device_seq).collect();
     let mut seen = store::applied_results(&tx, device.device_id, &seqs).await?;
+    let batch = Batch::new(*device);
+    let patients = mutations
+        .iter()
+        .filter(|m| !seen.contains_key(&m.device_seq) && Kind::for_mutation(&m.name) == Some(Kind::Patient));
+    let (patient_ids, match_keys) = rules::patient_preload(patients);
+    tokio::try_join!(
+        batch.preload(&tx, Kind::Patient.entity(), &patient_ids),
+        batch.preload_match_keys(&tx, &match_keys)
+    )?;
     let mut roles = authority::Roles::default();
     let mut results = Vec::with_capacity(mutations.len());
     for m in mutations {
         let result = match seen.remove(&m.device_seq) {
             Some(first) => duplicate(m, first),
-            None => attempt(state, &tx, device, m, &mut sequence, &mut roles).await?,
+            None => attempt(state, &tx, device, m, &mut sequence, &mut roles, &batch).await?,
         };
         results.push(result);
     }
+    batch.flush(&tx).await?;
     sequence.save(&tx).await?;
     tx.commit().await?;
     Ok(results)
@@ -86,11 +97,17 @@ async fn attempt(
     m: &MutationEnvelope,
     sequence: &mut Sequence,
     roles: &mut authority::Roles,
+    batch: &Batch,
 ) -> Result<MutationResult, AppError> {
     let kind =
         Kind::for_mutation(&m.name).ok_or_else(|| AppError::internal("an unchecked mutation name reached apply"))?;
     let now = state.clock.now();
-    let ctx = ApplyCtx { tx, device: *device, mutation: m, now };
+    // Rules that query the tables themselves see everything the push wrote before them, and leave nothing waiting.
+    let set_aside = !kind.reads_through_batch();
+    if set_aside {
+        batch.flush(tx).await?;
+    }
+    let ctx = ApplyCtx { tx, device: *device, mutation: m, now, batch };
     let decision = match roles.refusal(tx, device.tenant_id, m).await? {
         Some(reason) => Decision::Rejected(reason),
         None => kind.apply(&ctx).await?,
@@ -122,43 +139,36 @@ async fn attempt(
             let count = i64::try_from(review_items.len() + 1).map_err(AppError::internal)?;
             let first_seq = sequence.take(count, &hlc);
             let server_hlc = Hlc::zero("server").receive(&m.hlc, state.clock.now_ms()).to_string();
-            let reviews = review_items
-                .iter()
-                .map(|item| {
-                    Ok(Write {
-                        entity: REVIEW_ITEM_ENTITY,
-                        entity_id: Uuid::now_v7(),
-                        replaces: None,
-                        data: serde_json::to_value(item)?,
-                        field_hlcs: serde_json::json!({}),
-                        deleted_at: None,
-                    })
-                })
-                .collect::<Result<Vec<Write>, AppError>>()?;
-            let result = MutationResult {
+            let origin = Origin { device, mutation: Some(m.mutation_id), author: m.authored_by, hlc: &hlc, at: now };
+            let row_version = batch.write(&write, first_seq, origin)?;
+            let review_origin = Origin { device, mutation: None, author: None, hlc: &server_hlc, at: now };
+            let mut items = Vec::with_capacity(review_items.len());
+            for (item, seq) in review_items.iter().zip(first_seq + 1..) {
+                let review = Write {
+                    entity: REVIEW_ITEM_ENTITY,
+                    entity_id: Uuid::now_v7(),
+                    replaces: None,
+                    data: serde_json::to_value(item)?,
+                    field_hlcs: serde_json::json!({}),
+                    deleted_at: None,
+                };
+                batch.write(&review, seq, review_origin)?;
+                items.push(review.entity_id);
+            }
+            MutationResult {
                 mutation_id: m.mutation_id,
                 device_seq: m.device_seq,
-                outcome: if reviews.is_empty() { Outcome::Applied } else { Outcome::AppliedWithConflict },
+                outcome: if items.is_empty() { Outcome::Applied } else { Outcome::AppliedWithConflict },
                 first_outcome: None,
                 reason: None,
-                row_version: Some(write.replaces.map_or(1, |previous| previous + 1)),
-                review_items: reviews.iter().map(|r| r.entity_id).collect(),
-            };
-            // The record, its review items and the answer are independent rows: sent together, in any order.
-            let origin = Origin { device, mutation: Some(m.mutation_id), author: m.authored_by, hlc: &hlc, at: now };
-            let record = store::write(tx, &write, first_seq, origin);
-            let items = async {
-                let origin = Origin { device, mutation: None, author: None, hlc: &server_hlc, at: now };
-                for (review, seq) in reviews.iter().zip(first_seq + 1..) {
-                    store::write(tx, review, seq, origin).await?;
-                }
-                Ok::<(), AppError>(())
-            };
-            let answer = store::record_applied(tx, device, m, &result, now);
-            tokio::try_join!(record, items, answer)?;
-            return Ok(result);
+                row_version: Some(row_version),
+                review_items: items,
+            }
         }
     };
-    store::record_applied(tx, device, m, &result, now).await?;
+    batch.answer(m, &result, now)?;
+    if set_aside {
+        batch.flush(tx).await?;
+    }
     Ok(result)
 }

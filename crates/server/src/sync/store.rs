@@ -1,5 +1,5 @@
-//! Reading and writing synced records in the tenant's transaction: current state, older versions, the change
-//! sequence, and the record of applied mutations.
+//! Synced records in the tenant's transaction: reading their current state and older versions, the change
+//! sequence, and the answers already given. A push's writes go through [`super::batch`].
 
 use chrono::{DateTime, Utc};
 use clinic_protocol::pull::Change;
@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use crate::clock::rfc3339;
 use crate::extract::DeviceAuth;
-use crate::rules::Write;
 use crate::{AppError, db};
 
 /// A record's current state as stored.
@@ -119,80 +118,6 @@ pub(crate) struct Origin<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Writes a record's new state with sequence number `seq`, and keeps that version; both statements are sent
-/// together. Returns its row version (the one replaced plus one: the update only matches that version).
-pub(crate) async fn write(tx: &Transaction<'_>, w: &Write, seq: i64, origin: Origin<'_>) -> Result<i64, AppError> {
-    let tenant = origin.device.tenant_id;
-    let device = origin.mutation.map(|_| origin.device.device_id);
-    let row_version = w.replaces.map_or(1, |previous| previous + 1);
-    let record = async {
-        let written = match w.replaces {
-            None => {
-                db::execute(
-                    tx,
-                    "INSERT INTO entities (tenant_id, entity, entity_id, clinic_id, row_version, data, field_hlcs, hlc, seq,
-                                           updated_at, updated_by, deleted_at, origin_device, origin_mutation)
-                     VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                    &[
-                        &tenant,
-                        &w.entity,
-                        &w.entity_id,
-                        &origin.device.clinic_id,
-                        &w.data,
-                        &w.field_hlcs,
-                        &origin.hlc,
-                        &seq,
-                        &origin.at,
-                        &origin.author,
-                        &w.deleted_at,
-                        &device,
-                        &origin.mutation,
-                    ],
-                )
-                .await?
-            }
-            Some(previous) => {
-                db::execute(
-                    tx,
-                    "UPDATE entities SET row_version = row_version + 1, data = $5, field_hlcs = $6, hlc = $7, seq = $8,
-                            updated_at = $9, updated_by = $10, deleted_at = $11, origin_device = $12, origin_mutation = $13
-                     WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 AND row_version = $4",
-                    &[
-                        &tenant,
-                        &w.entity,
-                        &w.entity_id,
-                        &previous,
-                        &w.data,
-                        &w.field_hlcs,
-                        &origin.hlc,
-                        &seq,
-                        &origin.at,
-                        &origin.author,
-                        &w.deleted_at,
-                        &device,
-                        &origin.mutation,
-                    ],
-                )
-                .await?
-            }
-        };
-        if written != 1 {
-            return Err(AppError::internal("a record changed under its lock"));
-        }
-        Ok::<(), AppError>(())
-    };
-    let version_params: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
-        [&tenant, &w.entity, &w.entity_id, &row_version, &w.data, &origin.hlc, &seq, &origin.at];
-    let version = db::execute(
-        tx,
-        "INSERT INTO entity_versions (tenant_id, entity, entity_id, row_version, data, hlc, seq, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &version_params,
-    );
-    tokio::try_join!(record, version)?;
-    Ok(row_version)
-}
-
 /// What was answered the first time for each of these `device_seq`s of a device that was seen before.
 pub(crate) async fn applied_results(
     tx: &Transaction<'_>,
@@ -217,38 +142,6 @@ pub(crate) async fn applied_seqs(tx: &Transaction<'_>, device: Uuid, seqs: &[i64
     )
     .await?;
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
-}
-
-/// Records what became of a mutation, in its transaction. A concurrent identical push makes this fail with a
-/// unique violation, and the caller answers `duplicate`.
-pub(crate) async fn record_applied(
-    tx: &Transaction<'_>,
-    device: &DeviceAuth,
-    m: &clinic_protocol::push::MutationEnvelope,
-    result: &MutationResult,
-    at: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let outcome = serde_json::to_value(result.outcome)?;
-    let outcome = outcome.as_str().unwrap_or_default().to_owned();
-    db::execute(
-        tx,
-        "INSERT INTO applied_mutations (device_id, device_seq, tenant_id, mutation_id, name, entity, entity_id, outcome, result, applied_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        &[
-            &device.device_id,
-            &m.device_seq,
-            &device.tenant_id,
-            &m.mutation_id,
-            &m.name,
-            &m.entity,
-            &m.entity_id,
-            &outcome,
-            &serde_json::to_value(result)?,
-            &at,
-        ],
-    )
-    .await?;
-    Ok(())
 }
 
 /// A record row as a change on the wire. The row's columns, in order: seq, entity, entity_id, row_version, data,

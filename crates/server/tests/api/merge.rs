@@ -182,3 +182,65 @@ async fn a_merge_points_the_duplicate_at_the_survivor_and_review_items_are_resol
     let item = review_item(&server, &one, answer.results[0].review_items[0]).await;
     assert_eq!(item.entity_ids, vec![third, patient]);
 }
+
+/// One push whose mutations read what earlier ones of the same push wrote: edits on versions made in the push,
+/// look-alikes registered in it (before and after a change of another kind), and a deletion that stops a record
+/// counting as a look-alike. A replay of the whole push changes nothing.
+#[tokio::test]
+async fn later_mutations_of_a_push_see_what_earlier_ones_wrote() {
+    let mut server = TestServer::start().await;
+    let mut desk = first_desk(&mut server, "Batch").await;
+    let [a, b, c, d] = [Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7()];
+    let mutations = vec![
+        desk.register(a, "Amina", "Diallo", "1990-02-03"),
+        desk.update(a, 1, json!({"notes": "first visit"})),
+        // Made on version 1 while the push already holds version 2: merged field by field with it.
+        desk.update(a, 1, json!({"email": "amina@example.org"})),
+        desk.register(b, "AMINA", "diallo", "1990-02-03"),
+        desk.create_staff("batch-nurse").1,
+        desk.register(c, "Amina", "Diallo", "1990-02-03"),
+        desk.mutation("patient.delete", "patient", a, json!({"reason": "registered twice"}), Some(3)),
+        desk.register(d, "Amina", "Diallo", "1990-02-03"),
+    ];
+    let request = batch(mutations);
+    let answer = server.push(&desk.device, &request).await;
+    let outcomes: Vec<Outcome> = answer.results.iter().map(|r| r.outcome).collect();
+    use Outcome::{Applied, AppliedWithConflict};
+    assert_eq!(
+        outcomes,
+        [Applied, Applied, Applied, AppliedWithConflict, Applied, AppliedWithConflict, Applied, AppliedWithConflict],
+        "{:?}",
+        answer.results
+    );
+    let versions: Vec<Option<i64>> = answer.results.iter().map(|r| r.row_version).collect();
+    assert_eq!(versions, [Some(1), Some(2), Some(3), Some(1), Some(1), Some(1), Some(4), Some(1)]);
+
+    assert_eq!(look_alikes(&server, &desk, &answer.results[3]).await, [a], "b looks like a, registered earlier");
+    assert_eq!(look_alikes(&server, &desk, &answer.results[5]).await, [a, b], "c: both, after the staff change");
+    assert_eq!(look_alikes(&server, &desk, &answer.results[7]).await, [b, c], "a was deleted: only b and c for d");
+
+    let record = current(&server, &desk, a).await;
+    assert_eq!(record.row_version, 4);
+    assert_eq!(record.data["patient"]["notes"], "first visit");
+    assert_eq!(record.data["patient"]["email"], "amina@example.org");
+    assert_eq!(record.data["delete_reason"], "registered twice");
+    assert!(record.deleted_at.is_some());
+
+    let counts = [server.count("entities").await, server.count("entity_versions").await];
+    let replay = server.push(&desk.device, &request).await;
+    assert!(replay.results.iter().all(|r| r.outcome == Outcome::Duplicate), "{:?}", replay.results);
+    assert_eq!(replay.results[7].review_items, answer.results[7].review_items);
+    assert_eq!([server.count("entities").await, server.count("entity_versions").await], counts);
+}
+
+/// The records a registration's possible-duplicate items name besides the new record, in id order.
+async fn look_alikes(server: &TestServer, desk: &Desk, result: &clinic_protocol::push::MutationResult) -> Vec<Uuid> {
+    let mut others = Vec::new();
+    for id in &result.review_items {
+        let item = review_item(server, desk, *id).await;
+        assert_eq!(item.kind, ReviewKind::PossibleDuplicate);
+        others.push(item.entity_ids[1]);
+    }
+    others.sort();
+    others
+}

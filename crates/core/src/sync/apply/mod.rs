@@ -76,6 +76,21 @@ pub(crate) enum Effect {
 pub(crate) struct ApplyContext<'a> {
     pub tx: &'a Connection,
     pub effects: Vec<Effect>,
+    /// Whether the outbox holds pending changes, and whether any record is parked: when neither (a first
+    /// download, a desk that is up to date), a pulled record needs no look-up of either.
+    any_pending: bool,
+    any_parked: bool,
+}
+
+impl<'a> ApplyContext<'a> {
+    /// A context for one page, in its transaction.
+    pub(crate) fn new(tx: &'a Connection) -> CoreResult<ApplyContext<'a>> {
+        let any_pending = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending')")?
+            .query_row([], |r| r.get(0))?;
+        let any_parked = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_parked)")?.query_row([], |r| r.get(0))?;
+        Ok(ApplyContext { tx, effects: Vec::new(), any_pending, any_parked })
+    }
 }
 
 /// How one entity's records are written. `write_server_version` must find anything that makes a record
@@ -127,16 +142,18 @@ pub(crate) enum Applied {
 pub(crate) fn apply_change(ctx: &mut ApplyContext<'_>, change: &Change, now: jiff::Timestamp) -> CoreResult<Applied> {
     let Some(applier) = applier_for(&change.entity) else {
         park(ctx.tx, change, "unknown_entity", "this version of Clinic Desk does not know this kind of record", now)?;
+        ctx.any_parked = true;
         return Ok(Applied::Parked);
     };
     if known_version(ctx.tx, &change.entity, change.entity_id)?.is_some_and(|held| change.row_version <= held) {
         return Ok(Applied::Skipped);
     }
-    let pending = pending_for(ctx.tx, &change.entity, change.entity_id)?;
+    let pending = if ctx.any_pending { pending_for(ctx.tx, &change.entity, change.entity_id)? } else { Vec::new() };
     match applier.write_server_version(ctx, change) {
         Ok(()) => {}
         Err(ApplyFailure::Unusable(why)) => {
             park(ctx.tx, change, "unusable", &why, now)?;
+            ctx.any_parked = true;
             return Ok(Applied::Parked);
         }
         Err(ApplyFailure::Store(e)) => return Err(e),
@@ -150,9 +167,11 @@ pub(crate) fn apply_change(ctx: &mut ApplyContext<'_>, change: &Change, now: jif
              ON CONFLICT (entity, entity_id) DO UPDATE SET row_version = excluded.row_version, seq = excluded.seq",
         )?
         .execute(params![change.entity, change.entity_id.to_string(), change.row_version, change.seq])?;
-    ctx.tx
-        .prepare_cached("DELETE FROM sync_parked WHERE entity = ?1 AND entity_id = ?2 AND seq <= ?3")?
-        .execute(params![change.entity, change.entity_id.to_string(), change.seq])?;
+    if ctx.any_parked {
+        ctx.tx
+            .prepare_cached("DELETE FROM sync_parked WHERE entity = ?1 AND entity_id = ?2 AND seq <= ?3")?
+            .execute(params![change.entity, change.entity_id.to_string(), change.seq])?;
+    }
     Ok(Applied::Written { rebased: pending.len() })
 }
 
@@ -210,6 +229,9 @@ fn park(conn: &Connection, change: &Change, problem: &str, detail: &str, now: ji
 /// Tries parked records again: those that could not be stored, and those of entities this version now knows.
 /// Returns how many were written.
 pub(crate) fn replay_parked(ctx: &mut ApplyContext<'_>, now: jiff::Timestamp) -> CoreResult<usize> {
+    if !ctx.any_parked {
+        return Ok(0);
+    }
     let mut parked: Vec<String> = Vec::new();
     {
         let mut stmt = ctx.tx.prepare_cached("SELECT change FROM sync_parked WHERE entity = ?1 ORDER BY seq")?;

@@ -1,13 +1,10 @@
 //! Likely-duplicate detection: match keys of live patients (folded family and given names with the date of birth;
-//! each identifier normalised), kept in `patient_match_keys` so a registration finds look-alikes by index.
+//! each identifier normalised), kept in `patient_match_keys` so a registration finds look-alikes by index. They are
+//! looked up and replaced through the push's [`crate::sync::batch::Batch`].
 
 use clinic_protocol::keys::{fold, normalise_id};
-use deadpool_postgres::Transaction;
-use tokio_postgres::types::ToSql;
-use uuid::Uuid;
 
 use super::args::Draft;
-use crate::{AppError, db};
 
 /// The match keys of a patient: `n:<family>|<given>|<date of birth>` when all three are known, and
 /// `i:<kind>:<value>` per identifier.
@@ -29,56 +26,6 @@ pub(crate) fn match_keys(d: &Draft) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
-}
-
-/// Live patients other than `patient` sharing any of `keys`.
-pub(crate) async fn look_alikes(
-    tx: &Transaction<'_>,
-    tenant: Uuid,
-    patient: Uuid,
-    keys: &[String],
-) -> Result<Vec<Uuid>, AppError> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = db::query(
-        tx,
-        "SELECT DISTINCT patient_id FROM patient_match_keys
-         WHERE tenant_id = $1 AND match_key = ANY($2) AND patient_id <> $3 ORDER BY patient_id",
-        &[&tenant, &keys, &patient],
-    )
-    .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
-}
-
-/// Replaces a patient's keys (none for a deleted or merged patient, which no longer counts as a look-alike).
-pub(crate) async fn set_keys(
-    tx: &Transaction<'_>,
-    tenant: Uuid,
-    patient: Uuid,
-    keys: &[String],
-) -> Result<(), AppError> {
-    // Two statements that do not depend on each other (stale keys out, new keys in, those already there kept),
-    // so they are sent together: prepared and run in either order, they leave the same keys.
-    let stale_params: [&(dyn ToSql + Sync); 3] = [&tenant, &patient, &keys];
-    let stale = db::execute(
-        tx,
-        "DELETE FROM patient_match_keys WHERE tenant_id = $1 AND patient_id = $2 AND match_key <> ALL($3)",
-        &stale_params,
-    );
-    if keys.is_empty() {
-        stale.await?;
-        return Ok(());
-    }
-    let fresh_params: [&(dyn ToSql + Sync); 3] = [&tenant, &keys, &patient];
-    let fresh = db::execute(
-        tx,
-        "INSERT INTO patient_match_keys (tenant_id, match_key, patient_id)
-         SELECT $1, k, $3 FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING",
-        &fresh_params,
-    );
-    tokio::try_join!(stale, fresh)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use self::args::{DRAFT_FIELDS, DeleteArgs, Draft, MergeArgs, RegisterArgs, UpdateArgs};
 use super::{ApplyCtx, Checked, Decision, EntityRules, Write, unknown_name};
 use crate::error::FieldError;
-use crate::sync::store::{self, Record};
+use crate::sync::store::Record;
 use crate::{AppError, rules};
 
 #[derive(Debug, Clone, Copy)]
@@ -108,21 +108,48 @@ impl EntityRules for PatientRules {
     }
 }
 
+/// What a push's patient mutations will read, so it is loaded with one statement each: the records they name
+/// (the merged-into ones too), and the match keys of the patients they register.
+pub(crate) fn preload_plan<'a>(mutations: impl Iterator<Item = &'a MutationEnvelope>) -> (Vec<Uuid>, Vec<String>) {
+    let (mut ids, mut keys) = (Vec::new(), Vec::new());
+    for m in mutations {
+        ids.push(m.entity_id);
+        match m.name.as_str() {
+            "patient.register" => {
+                if let Ok(a) = rules::args::<RegisterArgs>(&m.args) {
+                    keys.extend(keys::match_keys(&a.patient));
+                }
+            }
+            "patient.merge" => {
+                if let Ok(a) = rules::args::<MergeArgs>(&m.args) {
+                    ids.push(a.survivor_id);
+                }
+            }
+            _ => {}
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    keys.sort();
+    keys.dedup();
+    (ids, keys)
+}
+
 async fn register(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
-    let (m, tenant) = (ctx.mutation, ctx.device.tenant_id);
+    let m = ctx.mutation;
     let a: RegisterArgs = rules::args(&m.args).map_err(|e| AppError::internal(e.message))?;
     let keys = keys::match_keys(&a.patient);
     // Two reads sent together: the look-up leaves this patient out.
     let (existing, look_alikes) = tokio::try_join!(
-        store::load(ctx.tx, tenant, ENTITY, m.entity_id),
-        keys::look_alikes(ctx.tx, tenant, m.entity_id, &keys)
+        ctx.batch.load(ctx.tx, ENTITY, m.entity_id),
+        ctx.batch.look_alikes(ctx.tx, m.entity_id, &keys)
     )?;
     if existing.is_some() {
         return Ok(Decision::Rejected(
             "The clinic server already has a patient record with this identity, so it was not registered again.".into(),
         ));
     }
-    keys::set_keys(ctx.tx, tenant, m.entity_id, &keys).await?;
+    ctx.batch.set_match_keys(m.entity_id, keys)?;
     let stamp = Value::String(m.hlc.to_string());
     let field_hlcs: Map<String, Value> = DRAFT_FIELDS.iter().map(|f| ((*f).to_owned(), stamp.clone())).collect();
     let data = json!({ "mrn": a.mrn, "patient": a.patient, "merged_into": null, "delete_reason": null });
@@ -144,15 +171,17 @@ async fn register(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
 }
 
 async fn update(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
-    let (m, tenant) = (ctx.mutation, ctx.device.tenant_id);
-    let Some(record) = store::load(ctx.tx, tenant, ENTITY, m.entity_id).await? else {
+    let m = ctx.mutation;
+    let Some(record) = ctx.batch.load(ctx.tx, ENTITY, m.entity_id).await? else {
         return Ok(not_on_server());
     };
     let a: UpdateArgs = rules::args(&m.args).map_err(|e| AppError::internal(e.message))?;
     let current = object(record.data.get("patient").unwrap_or(&Value::Null));
     let base = match m.base_row_version {
         Some(v) if v == record.row_version => Some(current.clone()),
-        Some(v) => store::version(ctx.tx, tenant, ENTITY, m.entity_id, v)
+        Some(v) => ctx
+            .batch
+            .version(ctx.tx, ENTITY, m.entity_id, v)
             .await?
             .map(|doc| object(doc.get("patient").unwrap_or(&Value::Null))),
         None => None,
@@ -171,7 +200,7 @@ async fn update(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
     if removed(&record) {
         review_items.push(item(ReviewKind::EditOfRemovedRecord, vec![m.entity_id], Vec::new(), m));
     } else {
-        keys::set_keys(ctx.tx, tenant, m.entity_id, &keys::match_keys(&draft_of(&data)?)).await?;
+        ctx.batch.set_match_keys(m.entity_id, keys::match_keys(&draft_of(&data)?))?;
     }
     Ok(Decision::Apply {
         write: Write {
@@ -187,8 +216,8 @@ async fn update(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
 }
 
 async fn delete(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
-    let (m, tenant) = (ctx.mutation, ctx.device.tenant_id);
-    let Some(record) = store::load(ctx.tx, tenant, ENTITY, m.entity_id).await? else {
+    let m = ctx.mutation;
+    let Some(record) = ctx.batch.load(ctx.tx, ENTITY, m.entity_id).await? else {
         return Ok(not_on_server());
     };
     let a: DeleteArgs = rules::args(&m.args).map_err(|e| AppError::internal(e.message))?;
@@ -204,7 +233,7 @@ async fn delete(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
             Some(ctx.now)
         }
     };
-    keys::set_keys(ctx.tx, tenant, m.entity_id, &[]).await?;
+    ctx.batch.set_match_keys(m.entity_id, Vec::new())?;
     Ok(Decision::Apply {
         write: Write {
             entity: ENTITY,
@@ -220,13 +249,13 @@ async fn delete(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
 
 /// `patient.merge` on the duplicate: it points at the survivor from now on.
 async fn merge_into(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
-    let (m, tenant) = (ctx.mutation, ctx.device.tenant_id);
+    let m = ctx.mutation;
     let a: MergeArgs = rules::args(&m.args).map_err(|e| AppError::internal(e.message))?;
     // Both rows are locked in id order, so two merges of the same pair cannot deadlock.
     let (first, second) =
         if m.entity_id < a.survivor_id { (m.entity_id, a.survivor_id) } else { (a.survivor_id, m.entity_id) };
-    let first_record = store::load(ctx.tx, tenant, ENTITY, first).await?;
-    let second_record = store::load(ctx.tx, tenant, ENTITY, second).await?;
+    let first_record = ctx.batch.load(ctx.tx, ENTITY, first).await?;
+    let second_record = ctx.batch.load(ctx.tx, ENTITY, second).await?;
     let (duplicate, survivor) =
         if first == m.entity_id { (first_record, second_record) } else { (second_record, first_record) };
     let Some(duplicate) = duplicate else {
@@ -246,7 +275,7 @@ async fn merge_into(ctx: &ApplyCtx<'_>) -> Result<Decision, AppError> {
     } else {
         data.insert("merged_into".into(), json!(a.survivor_id));
         data.insert("merge_reason".into(), json!(a.reason));
-        keys::set_keys(ctx.tx, tenant, m.entity_id, &[]).await?;
+        ctx.batch.set_match_keys(m.entity_id, Vec::new())?;
     }
     Ok(Decision::Apply {
         write: Write {
