@@ -23,17 +23,24 @@ fn retryable(e: &AppError) -> bool {
     matches!(e.sql_state(), Some("23505" | "40P01" | "40001"))
 }
 
-/// Applies `mutations` (already checked) and returns their results in order; a replay returns the stored first
-/// result as `duplicate`. Nothing is kept unless all of them are.
+/// One device's push, as applied in a tenant's transaction.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Push<'a> {
+    pub device: DeviceAuth,
+    pub mutations: &'a [MutationEnvelope],
+}
+
+/// Applies `pushes` (already checked, all of one tenant, each from another device) in one transaction and returns
+/// each push's results in order; a replay returns the stored first result as `duplicate`. Nothing is kept unless
+/// all of them are.
 pub(crate) async fn apply_all(
     state: &AppState,
     client: &mut deadpool_postgres::Client,
-    device: &DeviceAuth,
-    mutations: &[MutationEnvelope],
-) -> Result<Vec<MutationResult>, AppError> {
+    pushes: &[Push<'_>],
+) -> Result<Vec<Vec<MutationResult>>, AppError> {
     let mut last_error = None;
     for _ in 0..ATTEMPTS {
-        match attempt_all(state, client, device, mutations).await {
+        match attempt_all(state, client, pushes).await {
             Err(e) if retryable(&e) => {
                 tracing::debug!(error = %e, "push lost a race; trying again");
                 last_error = Some(e);
@@ -47,35 +54,43 @@ pub(crate) async fn apply_all(
 async fn attempt_all(
     state: &AppState,
     client: &mut deadpool_postgres::Client,
-    device: &DeviceAuth,
-    mutations: &[MutationEnvelope],
-) -> Result<Vec<MutationResult>, AppError> {
-    let tx = db::tenant_transaction(client, device.tenant_id).await?;
-    let mut sequence = Sequence::lock(&tx, device.tenant_id).await?;
-    let seqs: Vec<i64> = mutations.iter().map(|m| m.device_seq).collect();
-    let mut seen = store::applied_results(&tx, device.device_id, &seqs).await?;
-    let batch = Batch::new(*device);
-    let patients = mutations
-        .iter()
-        .filter(|m| !seen.contains_key(&m.device_seq) && Kind::for_mutation(&m.name) == Some(Kind::Patient));
+    pushes: &[Push<'_>],
+) -> Result<Vec<Vec<MutationResult>>, AppError> {
+    let Some(tenant) = pushes.first().map(|p| p.device.tenant_id) else { return Ok(Vec::new()) };
+    let tx = db::tenant_transaction(client, tenant).await?;
+    let mut sequence = Sequence::lock(&tx, tenant).await?;
+    let sent: Vec<(Uuid, i64)> =
+        pushes.iter().flat_map(|p| p.mutations.iter().map(|m| (p.device.device_id, m.device_seq))).collect();
+    let mut seen = store::applied_results(&tx, &sent).await?;
+    let batch = Batch::new(tenant);
+    let patients = pushes.iter().flat_map(|p| {
+        p.mutations.iter().filter(|m| {
+            !seen.contains_key(&(p.device.device_id, m.device_seq))
+                && Kind::for_mutation(&m.name) == Some(Kind::Patient)
+        })
+    });
     let (patient_ids, match_keys) = rules::patient_preload(patients);
     tokio::try_join!(
         batch.preload(&tx, Kind::Patient.entity(), &patient_ids),
         batch.preload_match_keys(&tx, &match_keys)
     )?;
     let mut roles = authority::Roles::default();
-    let mut results = Vec::with_capacity(mutations.len());
-    for m in mutations {
-        let result = match seen.remove(&m.device_seq) {
-            Some(first) => duplicate(m, first),
-            None => attempt(state, &tx, device, m, &mut sequence, &mut roles, &batch).await?,
-        };
-        results.push(result);
+    let mut all = Vec::with_capacity(pushes.len());
+    for push in pushes {
+        let mut results = Vec::with_capacity(push.mutations.len());
+        for m in push.mutations {
+            let result = match seen.remove(&(push.device.device_id, m.device_seq)) {
+                Some(first) => duplicate(m, first),
+                None => attempt(state, &tx, &push.device, m, &mut sequence, &mut roles, &batch).await?,
+            };
+            results.push(result);
+        }
+        all.push(results);
     }
     batch.flush(&tx).await?;
     sequence.save(&tx).await?;
     tx.commit().await?;
-    Ok(results)
+    Ok(all)
 }
 
 fn duplicate(m: &MutationEnvelope, first: MutationResult) -> MutationResult {
@@ -166,7 +181,7 @@ async fn attempt(
             }
         }
     };
-    batch.answer(m, &result, now)?;
+    batch.answer(device, m, &result, now)?;
     if set_aside {
         batch.flush(tx).await?;
     }

@@ -47,6 +47,7 @@ struct PendingVersion {
 
 #[derive(Debug, Clone)]
 struct PendingAnswer {
+    device_id: Uuid,
     device_seq: i64,
     mutation_id: Uuid,
     name: String,
@@ -72,16 +73,16 @@ struct Pending {
     stored_key_holders: HashMap<String, Vec<Uuid>>,
 }
 
-/// The writes of one push for one device, kept until [`Batch::flush`].
+/// The writes of one tenant's transaction (one push, or several applied together), kept until [`Batch::flush`].
 #[derive(Debug)]
 pub(crate) struct Batch {
-    device: DeviceAuth,
+    tenant: Uuid,
     pending: Mutex<Pending>,
 }
 
 impl Batch {
-    pub(crate) fn new(device: DeviceAuth) -> Batch {
-        Batch { device, pending: Mutex::new(Pending::default()) }
+    pub(crate) fn new(tenant: Uuid) -> Batch {
+        Batch { tenant, pending: Mutex::new(Pending::default()) }
     }
 
     fn pending(&self) -> Result<MutexGuard<'_, Pending>, AppError> {
@@ -98,7 +99,7 @@ impl Batch {
             tx,
             "SELECT entity_id, row_version, data, field_hlcs, hlc, deleted_at FROM entities
              WHERE tenant_id = $1 AND entity = $2 AND entity_id = ANY($3) ORDER BY entity_id FOR UPDATE",
-            &[&self.device.tenant_id, &entity, &ids],
+            &[&self.tenant, &entity, &ids],
         )
         .await?;
         let mut pending = self.pending()?;
@@ -126,7 +127,7 @@ impl Batch {
         let rows = db::query(
             tx,
             "SELECT match_key, patient_id FROM patient_match_keys WHERE tenant_id = $1 AND match_key = ANY($2)",
-            &[&self.device.tenant_id, &keys],
+            &[&self.tenant, &keys],
         )
         .await?;
         let mut pending = self.pending()?;
@@ -152,7 +153,7 @@ impl Batch {
                 return Ok(loaded.clone());
             }
         }
-        let record = store::load(tx, self.device.tenant_id, entity, id).await?;
+        let record = store::load(tx, self.tenant, entity, id).await?;
         self.pending()?.loaded.insert(key, record.clone());
         Ok(record)
     }
@@ -170,7 +171,7 @@ impl Batch {
         });
         match written {
             Some(data) => Ok(Some(data)),
-            None => store::version(tx, self.device.tenant_id, entity, id, row_version).await,
+            None => store::version(tx, self.tenant, entity, id, row_version).await,
         }
     }
 
@@ -199,7 +200,7 @@ impl Batch {
                     tx,
                     "SELECT DISTINCT patient_id FROM patient_match_keys
                      WHERE tenant_id = $1 AND match_key = ANY($2) AND patient_id <> $3",
-                    &[&self.device.tenant_id, &keys, &patient],
+                    &[&self.tenant, &keys, &patient],
                 )
                 .await?;
                 rows.iter().map(|r| r.try_get(0)).collect::<Result<Vec<Uuid>, _>>()?
@@ -274,12 +275,14 @@ impl Batch {
     /// Keeps what became of a mutation, so a replay returns it.
     pub(crate) fn answer(
         &self,
+        device: &DeviceAuth,
         m: &MutationEnvelope,
         result: &MutationResult,
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let outcome = serde_json::to_value(result.outcome)?.as_str().unwrap_or_default().to_owned();
         self.pending()?.answers.push(PendingAnswer {
+            device_id: device.device_id,
             device_seq: m.device_seq,
             mutation_id: m.mutation_id,
             name: m.name.clone(),
@@ -296,7 +299,7 @@ impl Batch {
     /// afresh: what the database now holds is what later reads see.
     pub(crate) async fn flush(&self, tx: &Transaction<'_>) -> Result<(), AppError> {
         let pending = std::mem::take(&mut *self.pending()?);
-        let tenant = self.device.tenant_id;
+        let tenant = self.tenant;
         let mut created = Vec::new();
         let mut changed = Vec::new();
         for key in &pending.written_order {
@@ -339,7 +342,7 @@ impl Batch {
             write_records(tx, tenant, &created, true),
             write_records(tx, tenant, &changed, false),
             insert_versions(tx, tenant, &pending.versions),
-            insert_answers(tx, &self.device, &pending.answers),
+            insert_answers(tx, tenant, &pending.answers),
             match_keys,
         )?;
         Ok(())
@@ -465,10 +468,11 @@ async fn insert_versions(tx: &Transaction<'_>, tenant: Uuid, versions: &[Pending
 
 /// Records what became of each mutation. A concurrent identical push makes this fail with a unique violation,
 /// and the push is tried again (answering `duplicate`).
-async fn insert_answers(tx: &Transaction<'_>, device: &DeviceAuth, answers: &[PendingAnswer]) -> Result<(), AppError> {
+async fn insert_answers(tx: &Transaction<'_>, tenant: Uuid, answers: &[PendingAnswer]) -> Result<(), AppError> {
     if answers.is_empty() {
         return Ok(());
     }
+    let devices: Vec<Uuid> = answers.iter().map(|a| a.device_id).collect();
     let seqs: Vec<i64> = answers.iter().map(|a| a.device_seq).collect();
     let mutation_ids: Vec<Uuid> = answers.iter().map(|a| a.mutation_id).collect();
     let names: Vec<&str> = answers.iter().map(|a| a.name.as_str()).collect();
@@ -481,13 +485,14 @@ async fn insert_answers(tx: &Transaction<'_>, device: &DeviceAuth, answers: &[Pe
         tx,
         "INSERT INTO applied_mutations (device_id, device_seq, tenant_id, mutation_id, name, entity, entity_id, outcome,
                                         result, applied_at)
-         SELECT $1, u.device_seq, $2, u.mutation_id, u.name, u.entity, u.entity_id, u.outcome, u.result, u.applied_at
-         FROM unnest($3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::jsonb[],
-                     $10::timestamptz[])
-              AS u (device_seq, mutation_id, name, entity, entity_id, outcome, result, applied_at)",
+         SELECT u.device_id, u.device_seq, $1, u.mutation_id, u.name, u.entity, u.entity_id, u.outcome, u.result,
+                u.applied_at
+         FROM unnest($2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::uuid[], $8::text[],
+                     $9::jsonb[], $10::timestamptz[])
+              AS u (device_id, device_seq, mutation_id, name, entity, entity_id, outcome, result, applied_at)",
         &[
-            &device.device_id,
-            &device.tenant_id,
+            &tenant,
+            &devices,
             &seqs,
             &mutation_ids,
             &names,

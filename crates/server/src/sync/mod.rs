@@ -5,6 +5,7 @@ pub(crate) mod apply;
 pub(crate) mod audit;
 pub(crate) mod authority;
 pub(crate) mod batch;
+pub(crate) mod combine;
 pub(crate) mod pull;
 pub(crate) mod push;
 pub(crate) mod store;

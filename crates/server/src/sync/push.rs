@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use clinic_protocol::hlc::Hlc;
 use clinic_protocol::push::{PushRequest, PushResponse};
 
-use super::{apply, audit, validate};
+use super::{audit, combine, validate};
 use crate::extract::{ClientVersions, DeviceAuth, parse_json};
 use crate::{AppError, AppState, db};
 
@@ -103,7 +103,9 @@ pub(crate) async fn push(
         }
         hlc = hlc.receive(&m.hlc, now_ms);
     }
-    let results = apply::apply_all(state, &mut client, &device, &req.mutations).await?;
+    // The connection goes back to the pool while the push waits for its group (see `combine`).
+    drop(client);
+    let results = combine::apply(state, device, req.mutations).await?;
     for result in &results {
         let outcome = serde_json::to_value(result.outcome)?;
         state.metrics.count_outcome(outcome.as_str().unwrap_or_default());

@@ -118,19 +118,21 @@ pub(crate) struct Origin<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// What was answered the first time for each of these `device_seq`s of a device that was seen before.
+/// What was answered the first time for each of these `(device, device_seq)`s that was seen before.
 pub(crate) async fn applied_results(
     tx: &Transaction<'_>,
-    device: Uuid,
-    seqs: &[i64],
-) -> Result<std::collections::HashMap<i64, MutationResult>, AppError> {
+    sent: &[(Uuid, i64)],
+) -> Result<std::collections::HashMap<(Uuid, i64), MutationResult>, AppError> {
+    let (devices, seqs): (Vec<Uuid>, Vec<i64>) = sent.iter().copied().unzip();
     let rows = db::query(
         tx,
-        "SELECT device_seq, result FROM applied_mutations WHERE device_id = $1 AND device_seq = ANY($2)",
-        &[&device, &seqs],
+        "SELECT a.device_id, a.device_seq, a.result FROM applied_mutations AS a
+         JOIN unnest($1::uuid[], $2::bigint[]) AS s (device_id, device_seq)
+           ON a.device_id = s.device_id AND a.device_seq = s.device_seq",
+        &[&devices, &seqs],
     )
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, serde_json::from_value(r.try_get(1)?)?))).collect()
+    rows.iter().map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), serde_json::from_value(r.try_get(2)?)?))).collect()
 }
 
 /// Which of these `device_seq`s of a device were seen before.

@@ -4,7 +4,7 @@ use clinic_protocol::push::Outcome;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::support::{TestServer, batch, first_desk};
+use crate::support::{Desk, TestServer, batch, first_desk, second_desk};
 
 #[tokio::test]
 async fn a_mutation_is_applied_once_and_a_replay_changes_nothing() {
@@ -117,4 +117,48 @@ async fn a_change_its_author_may_not_make_is_rejected_with_the_reason_and_their_
     let promote = desk.mutation("staff.update", "staff", clerk, json!({ "role": "receptionist" }), Some(2));
     let answer = server.push(&desk.device, &batch(vec![register, promote])).await;
     assert!(answer.results.iter().all(|r| r.outcome == Outcome::Applied), "{answer:?}");
+}
+
+/// Pushes of several devices of one clinic arriving at once are applied together where they can be: every change
+/// exactly once, numbered without gaps or repeats, and a device's second identical push answered as a replay.
+#[tokio::test]
+async fn pushes_arriving_together_are_each_applied_once() {
+    let mut server = TestServer::start().await;
+    let first = first_desk(&mut server, "Together").await;
+    let mut desks: Vec<Desk> = Vec::new();
+    for _ in 0..4 {
+        desks.push(second_desk(&server, &first).await);
+    }
+    let (_, before) = server.pull_all(&first.device, 0).await;
+    let requests: Vec<_> = desks
+        .iter_mut()
+        .enumerate()
+        .map(|(k, desk)| {
+            let given = format!("Patient{k}");
+            batch((0..3).map(|i| desk.register(Uuid::now_v7(), &given, &format!("Family{i}"), "1980-01-01")).collect())
+        })
+        .collect();
+    let (a, b, c, d, again) = tokio::join!(
+        server.push(&desks[0].device, &requests[0]),
+        server.push(&desks[1].device, &requests[1]),
+        server.push(&desks[2].device, &requests[2]),
+        server.push(&desks[3].device, &requests[3]),
+        server.push(&desks[3].device, &requests[3]),
+    );
+    for answer in [&a, &b, &c] {
+        assert!(answer.results.iter().all(|r| r.outcome == Outcome::Applied), "{:?}", answer.results);
+    }
+    // The same push sent twice by one device: one of the two applied it, the other answers from the record.
+    let (applied, replayed) = if d.results[0].outcome == Outcome::Applied { (&d, &again) } else { (&again, &d) };
+    assert!(applied.results.iter().all(|r| r.outcome == Outcome::Applied), "{:?}", applied.results);
+    assert!(replayed.results.iter().all(|r| r.outcome == Outcome::Duplicate), "{:?}", replayed.results);
+
+    let (changes, _) = server.pull_all(&first.device, before).await;
+    assert_eq!(changes.len(), 12, "four devices' three registrations, once each");
+    let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, (before + 1..=before + 12).collect::<Vec<_>>(), "numbered in order, without gaps or repeats");
+    let mut ids: Vec<Uuid> = changes.iter().map(|c| c.entity_id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 12);
 }
