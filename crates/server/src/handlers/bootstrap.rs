@@ -6,6 +6,7 @@ use clinic_protocol::ApiError;
 use clinic_protocol::bootstrap::{BootstrapPage, BootstrapQuery};
 
 use crate::extract::{ClientVersions, DeviceAuth, StrictQuery};
+use crate::sync::wire::WireBootstrapPage;
 use crate::{AppError, AppState, sync};
 
 /// One page of the tenant's current records, in `(entity, entity_id)` order.
@@ -34,7 +35,7 @@ pub async fn bootstrap(
     versions: ClientVersions,
     device: DeviceAuth,
     StrictQuery(q): StrictQuery<BootstrapQuery>,
-) -> Result<Json<BootstrapPage>, AppError> {
+) -> Result<Json<WireBootstrapPage>, AppError> {
     versions.require_pull_support()?;
     Ok(Json(sync::pull::bootstrap(&state, device, q).await?))
 }

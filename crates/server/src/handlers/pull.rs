@@ -6,6 +6,7 @@ use clinic_protocol::ApiError;
 use clinic_protocol::pull::{PullQuery, PullResponse};
 
 use crate::extract::{ClientVersions, DeviceAuth, StrictQuery};
+use crate::sync::wire::WirePullResponse;
 use crate::{AppError, AppState, sync};
 
 /// One page of the tenant's changes after `after`, in commit order.
@@ -34,7 +35,7 @@ pub async fn pull(
     versions: ClientVersions,
     device: DeviceAuth,
     StrictQuery(q): StrictQuery<PullQuery>,
-) -> Result<Json<PullResponse>, AppError> {
+) -> Result<Json<WirePullResponse>, AppError> {
     versions.require_pull_support()?;
     Ok(Json(sync::pull::pull(&state, device, q).await?))
 }

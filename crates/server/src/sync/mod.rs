@@ -10,3 +10,4 @@ pub(crate) mod pull;
 pub(crate) mod push;
 pub(crate) mod store;
 pub(crate) mod validate;
+pub mod wire;

@@ -1,13 +1,14 @@
 //! Pull (changes after a cursor, in the tenant's commit order) and bootstrap (every current record, page by page
 //! in `(entity, entity_id)` order from a snapshot of the sequence). Both keyset-paginated, both tenant-scoped.
 
-use clinic_protocol::bootstrap::{BootstrapPage, BootstrapQuery};
-use clinic_protocol::pull::{Cursor, PullQuery, PullResponse};
+use clinic_protocol::bootstrap::BootstrapQuery;
+use clinic_protocol::pull::{Cursor, PullQuery};
 use clinic_protocol::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use uuid::Uuid;
 
 use super::push::server_hlc;
 use super::store;
+use super::wire::{WireBootstrapPage, WirePullResponse};
 use crate::extract::DeviceAuth;
 use crate::{AppError, AppState, db};
 
@@ -22,7 +23,7 @@ fn page_size(limit: Option<u32>) -> Result<i64, AppError> {
 }
 
 /// One page of the tenant's changes after `q.after`.
-pub(crate) async fn pull(state: &AppState, device: DeviceAuth, q: PullQuery) -> Result<PullResponse, AppError> {
+pub(crate) async fn pull(state: &AppState, device: DeviceAuth, q: PullQuery) -> Result<WirePullResponse, AppError> {
     let limit = page_size(q.limit)?;
     if q.after < 0 {
         return Err(AppError::validation("after", "The cursor's sequence number cannot be negative."));
@@ -35,7 +36,7 @@ pub(crate) async fn pull(state: &AppState, device: DeviceAuth, q: PullQuery) -> 
     }
     let mut rows = db::query(
         &tx,
-        "SELECT seq, entity, entity_id, row_version, data, updated_at, updated_by, deleted_at, hlc, origin_device, origin_mutation
+        "SELECT seq, entity, entity_id, row_version, data::text, updated_at, updated_by, deleted_at, hlc, origin_device, origin_mutation
          FROM entities WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         &[&device.tenant_id, &q.after, &(limit + 1)],
     )
@@ -50,7 +51,7 @@ pub(crate) async fn pull(state: &AppState, device: DeviceAuth, q: PullQuery) -> 
     let changes = rows.iter().map(store::change).collect::<Result<Vec<_>, _>>()?;
     state.metrics.pulled_changes.inc_by(changes.len() as u64);
     let next = Cursor { epoch, seq: changes.last().map_or(q.after, |c| c.seq) };
-    Ok(PullResponse { changes, next, has_more, server_hlc: server_hlc(&stored_hlc, state.clock.now_ms()) })
+    Ok(WirePullResponse { changes, next, has_more, server_hlc: server_hlc(&stored_hlc, state.clock.now_ms()) })
 }
 
 /// One page of the tenant's current records, from the start or after `(after_entity, after_id)`.
@@ -58,7 +59,7 @@ pub(crate) async fn bootstrap(
     state: &AppState,
     device: DeviceAuth,
     q: BootstrapQuery,
-) -> Result<BootstrapPage, AppError> {
+) -> Result<WireBootstrapPage, AppError> {
     let limit = page_size(q.limit)?;
     let after = match (q.after_entity, q.after_id) {
         (Some(entity), Some(id)) => {
@@ -89,7 +90,7 @@ pub(crate) async fn bootstrap(
     };
     let mut rows = db::query(
         &tx,
-        "SELECT seq, entity, entity_id, row_version, data, updated_at, updated_by, deleted_at, hlc, origin_device, origin_mutation
+        "SELECT seq, entity, entity_id, row_version, data::text, updated_at, updated_by, deleted_at, hlc, origin_device, origin_mutation
          FROM entities WHERE tenant_id = $1 AND (entity, entity_id) > ($2, $3)
          ORDER BY entity, entity_id LIMIT $4",
         &[&device.tenant_id, &after.0, &after.1, &(limit + 1)],
@@ -99,5 +100,5 @@ pub(crate) async fn bootstrap(
     let has_more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     let records = rows.iter().map(store::change).collect::<Result<Vec<_>, _>>()?;
-    Ok(BootstrapPage { snapshot, records, has_more })
+    Ok(WireBootstrapPage { snapshot, records, has_more })
 }

@@ -2,13 +2,14 @@
 //! sequence, and the answers already given. A push's writes go through [`super::batch`].
 
 use chrono::{DateTime, Utc};
-use clinic_protocol::pull::Change;
 use clinic_protocol::push::MutationResult;
 use deadpool_postgres::Transaction;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
+use super::wire::WireChange;
 use crate::clock::rfc3339;
 use crate::extract::DeviceAuth;
 use crate::{AppError, db};
@@ -146,20 +147,20 @@ pub(crate) async fn applied_seqs(tx: &Transaction<'_>, device: Uuid, seqs: &[i64
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
 
-/// A record row as a change on the wire. The row's columns, in order: seq, entity, entity_id, row_version, data,
-/// updated_at, updated_by, deleted_at, hlc, origin_device, origin_mutation.
-pub(crate) fn change(row: &Row) -> Result<Change, AppError> {
-    let hlc: String = row.try_get(8)?;
-    Ok(Change {
+/// A record row as a change on the wire. The row's columns, in order: seq, entity, entity_id, row_version,
+/// data (as text), updated_at, updated_by, deleted_at, hlc, origin_device, origin_mutation.
+pub(crate) fn change(row: &Row) -> Result<WireChange, AppError> {
+    let data: String = row.try_get(4)?;
+    Ok(WireChange {
         seq: row.try_get(0)?,
         entity: row.try_get(1)?,
         entity_id: row.try_get(2)?,
         row_version: row.try_get(3)?,
-        data: row.try_get(4)?,
+        data: RawValue::from_string(data).map_err(|_| AppError::internal("stored data is not JSON"))?,
         updated_at: rfc3339(row.try_get(5)?),
         updated_by: row.try_get(6)?,
         deleted_at: row.try_get::<_, Option<DateTime<Utc>>>(7)?.map(rfc3339),
-        hlc: hlc.parse().map_err(|_| AppError::internal("a stored HLC does not parse"))?,
+        hlc: row.try_get(8)?,
         origin_device: row.try_get(9)?,
         origin_mutation: row.try_get(10)?,
     })
