@@ -74,6 +74,24 @@ impl Harness {
     fn sign_in(&self) -> Value {
         self.call("login", json!({ "username": "amina", "password": "long enough pass phrase" })).expect("login")["session_id"].clone()
     }
+
+    /// The first sign-in of an account the administrator made with `temporary`: the person chooses
+    /// `chosen` before anything else (until then every other command is refused).
+    fn first_sign_in(&self, username: &str, temporary: &str, chosen: &str) -> Value {
+        let info = self.call("login", json!({ "username": username, "password": temporary })).expect("first sign-in");
+        assert_eq!(info["must_change_password"], true, "{info}");
+        let session = info["session_id"].clone();
+        let early = self
+            .call("search_patients", json!({ "session": session, "query": "anyone", "limit": 20 }))
+            .expect_err("refused before the change");
+        assert_eq!(early["code"], "forbidden", "{early}");
+        self.call(
+            "change_own_password",
+            json!({ "session": session, "currentPassword": temporary, "newPassword": chosen }),
+        )
+        .expect("own password chosen");
+        session
+    }
 }
 
 #[test]
@@ -273,10 +291,7 @@ fn a_clinician_is_told_once_when_their_patient_checks_in() {
         json!({ "session": admin, "staff": { "username": "reception", "display_name": "Reception", "role": "receptionist", "password": "long enough pass phrase" } }),
     )
     .expect("receptionist");
-    let reception = h
-        .call("login", json!({ "username": "reception", "password": "long enough pass phrase" }))
-        .expect("reception signs in")["session_id"]
-        .clone();
+    let reception = h.first_sign_in("reception", "long enough pass phrase", "reception pass phrase");
     let booking = json!({ "patient_id": patient, "clinician_id": doctor, "type_id": consultation, "start": "2026-03-02T10:30:00" });
     let booked = h
         .call("book_appointment", json!({ "session": reception, "draft": booking, "confirmOverbooking": false }))
@@ -284,10 +299,7 @@ fn a_clinician_is_told_once_when_their_patient_checks_in() {
     let appointment = booked["value"]["id"].clone();
     assert_eq!(booked["outcome"], "booked", "{booked}");
 
-    let doctor_session = h
-        .call("login", json!({ "username": "wanjiru", "password": "long enough pass phrase" }))
-        .expect("doctor signs in")["session_id"]
-        .clone();
+    let doctor_session = h.first_sign_in("wanjiru", "long enough pass phrase", "doctor pass phrase");
     let first = h.call("check_arrivals", json!({ "session": doctor_session })).expect("first look");
     assert_eq!(first, json!([]), "nobody has arrived yet");
 

@@ -19,6 +19,8 @@ use clinic_sync_tests::{Desk, TestServer, person};
 use uuid::Uuid;
 
 const STAFF_PASSWORD: &str = "staff pass phrase 1";
+/// What the administrator gives a new account; its owner replaces it with [`STAFF_PASSWORD`] at first sign-in.
+const TEMPORARY_PASSWORD: &str = "temporary pass phrase 1";
 
 /// A clinic scheduling on its first desk: a doctor with a profile and office hours, the starter types, a
 /// receptionist and two patients, all synced.
@@ -30,14 +32,19 @@ struct Clinic {
     patients: [Uuid; 2],
 }
 
+/// An account made by the administrator, whose owner signs in once and chooses [`STAFF_PASSWORD`] (the change
+/// syncs like the account, so the password works on every desk).
 fn staff(desk: &Desk, username: &str, role: Role) -> Uuid {
     let new = NewStaff {
         username: username.into(),
         display_name: username.to_uppercase(),
         role,
-        password: STAFF_PASSWORD.into(),
+        password: TEMPORARY_PASSWORD.into(),
     };
-    accounts::create_staff(desk.clinic(), desk.admin, &new).expect("staff").id
+    let id = accounts::create_staff(desk.clinic(), desk.admin, &new).expect("staff").id;
+    let first = desk.sign_in(username, TEMPORARY_PASSWORD);
+    accounts::change_own_password(desk.clinic(), first, TEMPORARY_PASSWORD, STAFF_PASSWORD).expect("own password");
+    id
 }
 
 fn office_hours() -> Vec<WorkingPeriod> {

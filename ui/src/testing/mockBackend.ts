@@ -130,6 +130,11 @@ export function installMockBackend(): void {
       record("session_lock", "success", member);
     }
     if (s.locked) return fail("locked", "The screen is locked. Enter your password to continue.");
+    // Like core: an account still on an administrator's temporary password may do nothing that needs a permission.
+    if (permission && member.must_change_password) {
+      record("access_denied", "denied", member);
+      return fail("forbidden", "Choose a new password before doing anything else: this account was given a temporary password by an administrator.");
+    }
     if (permission && !PERMISSIONS[member.role].includes(permission)) {
       record("access_denied", "denied", member);
       return fail("forbidden", "Your role may not do this. Ask an administrator if you need this.");
@@ -307,6 +312,8 @@ export function installMockBackend(): void {
       checkPassword("password", String(a.temporaryPassword));
       m.password = String(a.temporaryPassword);
       m.must_change_password = true;
+      // Like core: the member's sessions end, so they sign in again with the temporary password.
+      for (const [id, session] of sessions) if (session.staffId === m.id) sessions.delete(id);
       return publicStaff(m);
     },
     get_settings: (a) => (authorize(a), settings),

@@ -193,6 +193,7 @@ pub fn login(clinic: &Clinic, username: &str, password_text: &str) -> CoreResult
             role: staff.role,
             last_active: now,
             locked: false,
+            must_change_password: staff.must_change_password,
         },
     );
     Ok(SessionInfo {

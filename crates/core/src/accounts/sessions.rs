@@ -23,6 +23,9 @@ pub(crate) struct SessionState {
     pub role: Role,
     pub last_active: Timestamp,
     pub locked: bool,
+    /// The account still has the temporary password an administrator gave it: nothing is allowed until the
+    /// person chooses their own (see [`Clinic::authorize`]).
+    pub must_change_password: bool,
 }
 
 /// Sessions of this running app. Not persisted: after a restart everyone signs in again.
@@ -49,6 +52,12 @@ impl SessionTable {
         let before = self.sessions.len();
         self.sessions.retain(|_, s| s.staff_id != staff_id);
         before - self.sessions.len()
+    }
+
+    /// Lifts the first-password restriction from every session of one member of staff, once they have chosen
+    /// their own password.
+    pub fn password_chosen_by(&mut self, staff_id: Uuid) {
+        self.sessions.values_mut().filter(|s| s.staff_id == staff_id).for_each(|s| s.must_change_password = false);
     }
 
     /// Changes the role of a signed-in member of staff, so a role change applies at once.
@@ -81,9 +90,20 @@ pub(crate) fn session_locked() -> CoreError {
     CoreError::new(ErrorCode::Locked, "The screen is locked. Enter your password to continue.")
 }
 
+fn password_change_required() -> CoreError {
+    CoreError::forbidden(
+        "Choose a new password before doing anything else: this account was given a temporary password by an \
+         administrator.",
+    )
+}
+
 impl Clinic {
-    /// Checks the session (signed in, not locked, not idle too long) and the role's permission,
-    /// and counts the call as activity. Idle locks and refusals are audited.
+    /// Checks the session (signed in, not locked, not idle too long, its own password chosen) and the role's
+    /// permission, and counts the call as activity. Idle locks and refusals are audited.
+    ///
+    /// A session whose account still has an administrator's temporary password is refused every permission:
+    /// what it may still do (change its own password, sign out, lock, read the clinic settings) goes through
+    /// [`Clinic::touch`] or needs no check.
     pub fn authorize(&self, session: SessionId, permission: Permission) -> CoreResult<Actor> {
         self.authorize_with(session, permission, true)
     }
@@ -95,7 +115,12 @@ impl Clinic {
     }
 
     fn authorize_with(&self, session: SessionId, permission: Permission, activity: bool) -> CoreResult<Actor> {
-        let actor = self.active_session(session, activity)?;
+        let (actor, must_change_password) = self.active_session(session, activity)?;
+        if must_change_password {
+            let detail = format!("{permission:?}: temporary password not yet changed");
+            self.audit_alone(&actor.event(AuditAction::AccessDenied, AuditOutcome::Denied).detail(&detail))?;
+            return Err(password_change_required());
+        }
         if !actor.role.can(permission) {
             let detail = format!("{permission:?}");
             self.audit_alone(&actor.event(AuditAction::AccessDenied, AuditOutcome::Denied).detail(&detail))?;
@@ -105,12 +130,13 @@ impl Clinic {
     }
 
     /// Records activity without needing any permission (keyboard or mouse use in the app),
-    /// so the idle lock counts from the last thing the person did.
+    /// so the idle lock counts from the last thing the person did. Allowed before a first password is chosen.
     pub fn touch(&self, session: SessionId) -> CoreResult<Actor> {
-        self.active_session(session, true)
+        Ok(self.active_session(session, true)?.0)
     }
 
-    fn active_session(&self, session: SessionId, activity: bool) -> CoreResult<Actor> {
+    /// The session's actor, and whether it must still choose its own password.
+    fn active_session(&self, session: SessionId, activity: bool) -> CoreResult<(Actor, bool)> {
         let now = self.env.clock.now();
         let idle_limit = i64::from(self.idle_lock_minutes()) * 60;
         let mut table = self.sessions.lock().map_err(|_| CoreError::internal("session table poisoned"))?;
@@ -133,6 +159,7 @@ impl Clinic {
         if activity {
             state.last_active = now;
         }
-        Ok(Actor { staff_id: state.staff_id, username: state.username.clone(), role: state.role, session })
+        let actor = Actor { staff_id: state.staff_id, username: state.username.clone(), role: state.role, session };
+        Ok((actor, state.must_change_password))
     }
 }

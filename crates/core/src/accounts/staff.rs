@@ -287,7 +287,8 @@ pub fn reactivate_staff(clinic: &Clinic, session: SessionId, staff_id: Uuid) -> 
     })
 }
 
-/// Sets a temporary password (the member must change it at next sign-in) and ends their sessions.
+/// Sets a temporary password (the member must change it at next sign-in) and ends their sessions, so every
+/// session of theirs starts again with the temporary password and its restriction.
 pub fn reset_password(
     clinic: &Clinic,
     session: SessionId,
@@ -315,7 +316,8 @@ pub fn reset_password(
     Ok(member)
 }
 
-/// Changes one's own password, proving the current one first.
+/// Changes one's own password, proving the current one first. The one thing a session with an administrator's
+/// temporary password may do (it needs no permission); afterwards that session may work.
 pub fn change_own_password(clinic: &Clinic, session: SessionId, current: &str, new_password: &str) -> CoreResult<()> {
     let actor = clinic.touch(session)?;
     let stored: String = clinic.read(|conn| {
@@ -345,5 +347,11 @@ pub fn change_own_password(clinic: &Clinic, session: SessionId, current: &str, n
         )?;
         clinic
             .audit_in(tx, &actor.event(AuditAction::PasswordChange, AuditOutcome::Success).on("staff", actor.staff_id))
-    })
+    })?;
+    clinic
+        .sessions
+        .lock()
+        .map_err(|_| CoreError::internal("session table poisoned"))?
+        .password_chosen_by(actor.staff_id);
+    Ok(())
 }

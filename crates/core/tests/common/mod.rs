@@ -12,7 +12,10 @@ use clinic_core::setup::{self, ClinicSettings, DateFormat, FirstAdministrator};
 use clinic_core::store::DataDir;
 
 pub const ADMIN_PASSWORD: &str = "admin pass phrase 1";
+/// The password staff choose at their first sign-in (see [`first_sign_in`]).
 pub const STAFF_PASSWORD: &str = "staff pass phrase 1";
+/// The temporary password an administrator gives the accounts the tests make.
+pub const TEMPORARY_PASSWORD: &str = "temporary pass phrase 1";
 
 /// A temporary clinic: the directory lives as long as this value.
 pub struct TestClinic {
@@ -68,7 +71,7 @@ impl TestClinic {
         Env::with_clock(self.clock.clone())
     }
 
-    /// Adds a member of staff with this role and signs them in.
+    /// Adds a member of staff with this role and signs them in, their own password chosen.
     pub fn sign_in_as(&self, role: Role) -> SessionId {
         let username = format!("{}-{}", role.as_str().replace('_', ""), uuid_suffix());
         accounts::create_staff(
@@ -78,11 +81,11 @@ impl TestClinic {
                 username: username.clone(),
                 display_name: format!("Test {}", role.as_str()),
                 role,
-                password: STAFF_PASSWORD.into(),
+                password: TEMPORARY_PASSWORD.into(),
             },
         )
         .expect("create staff");
-        accounts::login(&self.clinic, &username, STAFF_PASSWORD).expect("staff login").session_id
+        first_sign_in(&self.clinic, &username)
     }
 
     /// Closes and reopens the clinic from disk (as after a restart). Sessions are gone.
@@ -93,6 +96,14 @@ impl TestClinic {
         let admin = accounts::login(&clinic, "admin", ADMIN_PASSWORD).expect("admin login");
         TestClinic { dir, data, keys, clock, clinic, recovery, admin: admin.session_id }
     }
+}
+
+/// The first sign-in of an account an administrator made with [`TEMPORARY_PASSWORD`]: signs in and chooses
+/// [`STAFF_PASSWORD`], after which the session may work (until then every permission is refused).
+pub fn first_sign_in(clinic: &Clinic, username: &str) -> SessionId {
+    let session = accounts::login(clinic, username, TEMPORARY_PASSWORD).expect("first sign-in").session_id;
+    accounts::change_own_password(clinic, session, TEMPORARY_PASSWORD, STAFF_PASSWORD).expect("own password chosen");
+    session
 }
 
 fn uuid_suffix() -> String {

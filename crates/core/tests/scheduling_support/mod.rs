@@ -14,7 +14,7 @@ use clinic_core::setup;
 use jiff::civil::{DateTime, Time};
 use uuid::Uuid;
 
-use crate::common::{ADMIN_PASSWORD, STAFF_PASSWORD, TestClinic};
+use crate::common::{ADMIN_PASSWORD, STAFF_PASSWORD, TEMPORARY_PASSWORD, TestClinic, first_sign_in};
 
 /// One audit entry as the tests read it: (username, outcome, entity id, patient id, detail).
 pub type AuditRow = (String, String, Option<String>, Option<String>, String);
@@ -72,11 +72,11 @@ impl Desk {
                 username: username.into(),
                 display_name: name.into(),
                 role,
-                password: STAFF_PASSWORD.into(),
+                password: TEMPORARY_PASSWORD.into(),
             };
             let member = accounts::create_staff(&t.clinic, t.admin, &new).expect("staff");
             usernames.push((username.to_owned(), role));
-            (member.id, accounts::login(&t.clinic, username, STAFF_PASSWORD).expect("login").session_id)
+            (member.id, first_sign_in(&t.clinic, username))
         };
         let (_, reception) = staff("rita", "Rita Reception", Role::Receptionist);
         let (diallo, diallo_session) = staff("diallo", "Awa Diallo", Role::Doctor);
