@@ -38,7 +38,7 @@ const FULL: Sizes = Sizes {
     devices: 50,
     device_changes: 100,
     device_batch: 10,
-    page: clinic_protocol::DEFAULT_PAGE_SIZE,
+    page: clinic_protocol::MAX_PAGE_SIZE,
     empty_pulls: 200,
     rtt_ms: 50,
 };
@@ -124,7 +124,7 @@ fn main() {
     }
     let author = *server.records("staff").keys().next().expect("the administrator's staff record");
     let mut fleets = Vec::new();
-    for (name, via) in &links {
+    for (series, (name, via)) in links.iter().enumerate() {
         let devices = fleet::enroll(&server, s.devices);
         let plan = fleet::FleetPlan {
             url: via.unwrap_or(&server.url).to_owned(),
@@ -132,6 +132,7 @@ fn main() {
             batch: s.device_batch,
             author,
             now_ms: u64::try_from(server.clock_millis()).unwrap_or(0),
+            series,
         };
         let figures = fleet::run(devices, &plan);
         say(&format!(

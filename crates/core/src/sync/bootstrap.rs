@@ -44,7 +44,7 @@ impl<T: SyncTransport + ?Sized> Run<'_, T> {
             let last = page.records.last().map(|r| (r.entity.clone(), r.entity_id));
             let done = !page.has_more;
             let count = i64::try_from(page.records.len()).unwrap_or(i64::MAX);
-            self.apply_page(&page.records, None, Checkpoint::BootstrapPageApplied, |tx| {
+            self.apply_page(&page.records, None, Checkpoint::BootstrapPageApplied, done, |tx| {
                 state::save_bootstrap_page(tx, snapshot, last.as_ref().map(|(e, id)| (e.as_str(), *id)), count, done)
             })?;
             self.report.bootstrap_records += u32::try_from(count).unwrap_or(u32::MAX);

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use clinic_protocol::pull::Change;
-use clinic_protocol::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PUSH_BATCH};
+use clinic_protocol::{MAX_PAGE_SIZE, MAX_PUSH_BATCH};
 use rusqlite::Connection;
 use serde::Serialize;
 use uuid::Uuid;
@@ -50,7 +50,10 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { page_size: DEFAULT_PAGE_SIZE, push_batch: MAX_PUSH_BATCH, audit_batch: 1000, checkpoint: None }
+        // The largest pages the server gives: on a desk, a page's commit costs about as much as applying it (each
+        // page dirties leaves of every name and look-up index, encrypted again at commit), so a first download of a
+        // large clinic is applied in half the commits. A download cut off re-fetches at most one page.
+        SyncOptions { page_size: MAX_PAGE_SIZE, push_batch: MAX_PUSH_BATCH, audit_batch: 1000, checkpoint: None }
     }
 }
 
@@ -262,6 +265,7 @@ impl<T: SyncTransport + ?Sized> Run<'_, T> {
         records: &[Change],
         server_hlc: Option<&clinic_protocol::hlc::Hlc>,
         at: Checkpoint,
+        retry_parked: bool,
         save_progress: impl FnOnce(&Connection) -> CoreResult<()>,
     ) -> Result<PageCounts, Stop> {
         let clinic = self.clinic;
@@ -283,7 +287,9 @@ impl<T: SyncTransport + ?Sized> Run<'_, T> {
                     Applied::Parked => counts.parked += 1,
                 }
             }
-            counts.written += u32::try_from(apply::replay_parked(&mut ctx, now)?).unwrap_or(u32::MAX);
+            if retry_parked {
+                counts.written += u32::try_from(apply::replay_parked(&mut ctx, now)?).unwrap_or(u32::MAX);
+            }
             let newest = records.iter().map(|c| &c.hlc).chain(server_hlc).max();
             let skew = match newest {
                 Some(stamp) => hlc::observe_remote(tx, stamp, now)?,

@@ -23,7 +23,9 @@ impl<T: SyncTransport + ?Sized> Run<'_, T> {
                 return Err(Stop::EpochChanged(Some(page.next.epoch)));
             }
             let next = page.next.seq;
-            self.apply_page(&page.changes, Some(&page.server_hlc), Checkpoint::PullPageApplied, |tx| {
+            // Parked records are tried again once a run, with its last page, when all it brought is in.
+            let last = !page.has_more;
+            self.apply_page(&page.changes, Some(&page.server_hlc), Checkpoint::PullPageApplied, last, |tx| {
                 state::save_cursor(tx, next)
             })?;
             if !page.has_more {

@@ -65,6 +65,9 @@ pub struct FleetPlan {
     pub author: Uuid,
     /// The devices' clock (the server's test clock), in milliseconds since 1970.
     pub now_ms: u64,
+    /// Which fleet this is in the benchmark: part of its record numbers, which are unique per computer in a clinic
+    /// (a desk's device code is in each), so two fleets' registrations never share one.
+    pub series: usize,
 }
 
 /// What the run measured.
@@ -222,7 +225,7 @@ fn outbox(k: usize, device: &FleetDevice, plan: &FleetPlan) -> Vec<PushRequest> 
             let id = Uuid::now_v7();
             registered.push(id);
             let draft = synthetic::patient(10_000_000 + (k as u64) * 1_000_000 + j as u64);
-            let mrn = format!("MAIN-V{k:02}-{:06}", registered.len());
+            let mrn = format!("MAIN-F{}V{k:02}-{:06}", plan.series, registered.len());
             ("patient.register", "patient_create", id, serde_json::json!({ "mrn": mrn, "patient": draft }), None)
         };
         request.mutations.push(MutationEnvelope {

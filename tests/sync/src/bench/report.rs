@@ -96,7 +96,13 @@ pub fn table(f: &LinkFigures) -> String {
     row(
         &mut out,
         format!("2b. {} changes pulled and applied by another desk", thousands(p.changes as u64)),
-        format!("{} ({} pages; waiting for pages {})", secs(p.pull_run), p.pull_pages, secs(p.pull_fetching)),
+        format!(
+            "{} ({} {}; waiting for pages {})",
+            secs(p.pull_run),
+            p.pull_pages,
+            if p.pull_pages == 1 { "page" } else { "pages" },
+            secs(p.pull_fetching)
+        ),
         format!("≤ {}", secs(budget)),
         Some(p.pull_run <= budget),
     );
