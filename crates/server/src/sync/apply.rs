@@ -1,7 +1,8 @@
-//! Applying a push's mutations: all in one transaction, in the order sent, each exactly once per
-//! `(device, device_seq)`. The rules of each kind decide; this stamps the change sequence, keeps versions, creates
-//! review items and records the answers, through the push's [`Batch`] (written as a set). The tenant's change sequence is locked first, so one tenant's pushes
-//! apply one after another (numbers become visible in commit order) and cannot deadlock on each other's records.
+//! Applying pushes' mutations (one push, or a group of one tenant's pushes from `combine`): all in one transaction,
+//! in the order sent, each exactly once per `(device, device_seq)`. The rules of each kind decide; this stamps the
+//! change sequence, keeps versions, creates review items and records the answers, through a [`Batch`] written as a
+//! set. The tenant's change sequence is locked first, so one tenant's pushes apply one after another (numbers
+//! become visible in commit order) and cannot deadlock on each other's records.
 
 use clinic_protocol::hlc::Hlc;
 use clinic_protocol::push::{MutationEnvelope, MutationResult, Outcome};
@@ -118,8 +119,8 @@ async fn attempt(
         Kind::for_mutation(&m.name).ok_or_else(|| AppError::internal("an unchecked mutation name reached apply"))?;
     let now = state.clock.now();
     // Rules that query the tables themselves see everything the push wrote before them, and leave nothing waiting.
-    let set_aside = !kind.reads_through_batch();
-    if set_aside {
+    let reads_tables = !kind.reads_through_batch();
+    if reads_tables {
         batch.flush(tx).await?;
     }
     let ctx = ApplyCtx { tx, device: *device, mutation: m, now, batch };
@@ -182,7 +183,7 @@ async fn attempt(
         }
     };
     batch.answer(device, m, &result, now)?;
-    if set_aside {
+    if reads_tables {
         batch.flush(tx).await?;
     }
     Ok(result)
