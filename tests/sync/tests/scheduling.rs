@@ -276,16 +276,22 @@ fn two_offline_desks_booking_one_slot_keep_both_and_one_resolution_closes_it_eve
     assert_same_schedule(&[d1, &d2], "after the resolution");
 }
 
-#[test]
-fn status_moves_from_two_desks_settle_forward_only_on_both_desks_and_the_server() {
+/// A clinic whose first desk booked two appointments (10:00 and 10:30) and synced, a second desk that joined, and
+/// both desks' clocks moved past both starts (the desks start at 09:00 in Paris).
+fn two_desks_after_two_starts() -> (Clinic, Desk, Appointment, Appointment) {
     let mut c = clinic(false);
     let arrived = book(&c.d1, &c.draft(0, "2026-03-02T10:00"), false);
     let done = book(&c.d1, &c.draft(1, "2026-03-02T10:30"), false);
     c.d1.sync();
     let mut d2 = Desk::join(&c.server, "D02");
-    // Both desks' clocks move past both starts (the desks start at 09:00 in Paris).
     c.d1.move_clock(2 * 3600);
     d2.move_clock(2 * 3600);
+    (c, d2, arrived, done)
+}
+
+#[test]
+fn status_moves_from_two_desks_settle_forward_only_on_both_desks_and_the_server() {
+    let (c, d2, arrived, done) = two_desks_after_two_starts();
     let d1 = &c.d1;
     let doctor = d1.sign_in("drdiallo", STAFF_PASSWORD);
     appointments::check_in(d1.clinic(), reception(d1), arrived.id).expect("arrived on D01");
@@ -323,13 +329,7 @@ fn status_moves_from_two_desks_settle_forward_only_on_both_desks_and_the_server(
 /// nothing but are still flagged, and everything ends as in the first order.
 #[test]
 fn late_terminal_moves_keep_the_progress_already_on_the_server() {
-    let mut c = clinic(false);
-    let arrived = book(&c.d1, &c.draft(0, "2026-03-02T10:00"), false);
-    let done = book(&c.d1, &c.draft(1, "2026-03-02T10:30"), false);
-    c.d1.sync();
-    let mut d2 = Desk::join(&c.server, "D02");
-    c.d1.move_clock(2 * 3600);
-    d2.move_clock(2 * 3600);
+    let (c, d2, arrived, done) = two_desks_after_two_starts();
     let d1 = &c.d1;
     let doctor = d2.sign_in("drdiallo", STAFF_PASSWORD);
     appointments::mark_no_show(d1.clinic(), reception(d1), arrived.id).expect("no-show on D01");

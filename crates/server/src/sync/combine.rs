@@ -100,19 +100,24 @@ pub(crate) async fn apply(state: &AppState, device: DeviceAuth, mutations: Vec<M
 
 /// Applies the tenant's waiting pushes, group after group, until none wait.
 async fn apply_waiting(state: &AppState, tenant: Uuid) {
-    struct OnPanic<'a>(&'a AppState, Uuid, bool);
+    /// Frees the tenant unless the loop below ran to its end (a panic while applying).
+    struct OnPanic<'a> {
+        state: &'a AppState,
+        tenant: Uuid,
+        finished: bool,
+    }
     impl Drop for OnPanic<'_> {
         fn drop(&mut self) {
-            if !self.2 {
-                self.0.pushes.abandon(self.1);
+            if !self.finished {
+                self.state.pushes.abandon(self.tenant);
             }
         }
     }
-    let mut guard = OnPanic(state, tenant, false);
+    let mut guard = OnPanic { state, tenant, finished: false };
     while let Some(group) = state.pushes.next_group(tenant) {
         apply_group(state, group).await;
     }
-    guard.2 = true;
+    guard.finished = true;
 }
 
 async fn apply_group(state: &AppState, group: Vec<Waiting>) {
